@@ -1,0 +1,73 @@
+# cmdesk — two commands on a fresh machine: `make run` and `make test`.
+# Everything is installed into .venv from requirements.lock (pinned, universal).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HEADLESS := .venv-headless
+LOCALES := $(patsubst %.po,%.mo,$(wildcard src/cmdesk/locale/*/LC_MESSAGES/cmdesk.po))
+# Tests never touch the user's real data, keyring or display.
+TEST_ENV := QT_QPA_PLATFORM=offscreen CMDESK_HOME= PYTHONDONTWRITEBYTECODE=1
+
+.PHONY: run test lint format typecheck test-headless bench screenshots dist i18n setup clean
+
+setup: $(STAMP) $(LOCALES)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "cmdesk needs Python 3.11 or newer, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+# Compiled catalogues are build products: French .po files are the source.
+src/cmdesk/locale/%/LC_MESSAGES/cmdesk.mo: src/cmdesk/locale/%/LC_MESSAGES/cmdesk.po $(STAMP)
+	$(PY) -m babel.messages.frontend compile -D cmdesk -d src/cmdesk/locale -l $* --statistics
+
+run: setup
+	$(PY) -m cmdesk gui
+
+lint: setup
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: setup
+	$(BIN)/ruff check --fix src tests bench tools
+	$(BIN)/ruff format src tests bench tools
+
+# The engine (everything below ui/) must run where PySide6 is not installed.
+$(HEADLESS)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(HEADLESS)
+	grep -viE '^(pyside6|shiboken6|pytest-qt)' requirements.lock > $(HEADLESS)/requirements.txt
+	$(HEADLESS)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	$(HEADLESS)/bin/python -m pip install --quiet -r $(HEADLESS)/requirements.txt
+	$(HEADLESS)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+test-headless: $(HEADLESS)/.installed $(LOCALES)
+	$(TEST_ENV) $(HEADLESS)/bin/python -m pytest -q -p no:pytestqt --ignore=tests/ui tests
+
+test: setup lint $(HEADLESS)/.installed
+	$(TEST_ENV) $(PY) -m pytest -q tests
+	$(MAKE) --no-print-directory test-headless
+
+i18n: setup
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output -o src/cmdesk/locale/cmdesk.pot src
+	$(PY) -m babel.messages.frontend update -i src/cmdesk/locale/cmdesk.pot -d src/cmdesk/locale -D cmdesk --no-fuzzy-matching
+
+bench: setup
+	$(PY) bench/startup.py
+
+screenshots: setup
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) tools/screenshots.py --out docs/screenshots
+
+dist: setup
+	$(PY) -m pip wheel --no-deps --no-build-isolation -w dist .
+
+clean:
+	rm -rf $(VENV) $(HEADLESS) dist build .pytest_cache .mypy_cache .ruff_cache

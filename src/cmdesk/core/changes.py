@@ -1,0 +1,26 @@
+"""What a mutation changed, so each screen refreshes only what it shows (house rule 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Changes:
+    profile: bool = False
+    settings: bool = False
+    activity: bool = False
+    clients: bool = False  # the list of clients in the home folder
+    workspace: bool = False  # another workspace was opened, or this one was restored
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            **{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)}
+        )
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+NOTHING = Changes()
+EVERYTHING = Changes(**{f.name: True for f in fields(Changes)})

@@ -1,0 +1,64 @@
+"""Translations for every layer (house rule 8).
+
+Source strings are English; French is a full catalogue. The active language is
+process-wide and switchable: `_()` always looks up the current catalogue, so a
+string translated after `set_language("fr")` comes out in French.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gettext
+import locale
+import os
+from pathlib import Path
+
+DOMAIN = "cmdesk"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
+DEFAULT_LANGUAGE = "fr"
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def set_language(language: str) -> str:
+    """Activate `language` ("fr" or "en"); returns the language actually used."""
+    global _translation, _language
+    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    if lang == "en":
+        _translation = gettext.NullTranslations()
+    else:
+        _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    _language = lang
+    return lang
+
+
+def current_language() -> str:
+    return _language
+
+
+def detect_language() -> str:
+    """French or English from the environment; French speakers are the default audience."""
+    candidates = [os.environ.get(v, "") for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")]
+    with contextlib.suppress(ValueError):  # an unparsable locale must not stop start-up
+        candidates.append(locale.getlocale()[0] or "")
+    for value in candidates:
+        for part in value.split(":"):
+            code = part.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    return DEFAULT_LANGUAGE
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later, where it is shown."""
+    return message

@@ -1,0 +1,1 @@
+"""The workspace store: one SQLite file per client, and the home folder that holds them."""

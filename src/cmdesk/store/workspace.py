@@ -1,0 +1,331 @@
+"""The Workspace: one client's SQLite file, and the only way to change it (house rule 2).
+
+Every write is a method here, inside one transaction, returning the `Changes` it
+made. The connection may be used from one worker thread at a time (the GUI's
+writer thread, or the CLI's main thread); a lock serialises access so a quick
+read from the GUI thread never interleaves with a write.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from cmdesk.core.changes import Changes
+from cmdesk.core.client import ClientProfile
+from cmdesk.core.clock import iso_now
+from cmdesk.core.errors import InvalidData, NotFound
+from cmdesk.i18n import _
+from cmdesk.store import migrations
+from cmdesk.store.errors import WorkspaceCorrupt, WorkspaceTooNew
+from cmdesk.store.lock import WorkspaceLock
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# quick_check reads every page; above this size it runs in the background instead
+# of delaying the first window (see Workspace.verify).
+QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
+_PROFILE_FIELDS = ("name", "language", "timezone", "sector", "keywords", "colour", "notes")
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    detail: str
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with cmdesk's pragmas: WAL, synchronous=FULL, foreign keys."""
+    if readonly:
+        uri = path.resolve().as_uri() + "?mode=ro"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite at all, before SQLite touches it."""
+    with open(path, "rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    if head and head != SQLITE_HEADER:
+        raise WorkspaceCorrupt(path, _("not an SQLite database"))
+
+
+def quick_check(db: sqlite3.Connection, path: Path, *, full: bool = False) -> None:
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        rows = [r[0] for r in db.execute(f"PRAGMA {pragma}")]
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceCorrupt(path, str(exc)) from exc
+    if rows != ["ok"]:
+        raise WorkspaceCorrupt(path, "; ".join(rows[:3]))
+
+
+class Workspace:
+    def __init__(self, path: Path, db: sqlite3.Connection, lock: WorkspaceLock) -> None:
+        self.path = path
+        self.db = db
+        self.lock = lock
+        self._mutex = threading.RLock()
+        self.needs_background_check = False
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, app: str = "cmdesk", check: bool = True) -> Workspace:
+        path = Path(path)
+        if not path.is_file():
+            raise NotFound(_("There is no workspace at {path}.").format(path=path))
+        lock = WorkspaceLock(path, app=app).acquire()
+        try:
+            db = cls._open_db(path, check=check)
+            ws = cls(path, db, lock)
+            ws.needs_background_check = check and path.stat().st_size > QUICK_CHECK_MAX_BYTES
+            if not db.execute("SELECT 1 FROM client WHERE id = 1").fetchone():
+                db.close()
+                raise WorkspaceCorrupt(path, _("the client profile is missing"))
+            return ws
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _open_db(cls, path: Path, *, check: bool, creating: bool = False) -> sqlite3.Connection:
+        check_header(path)
+        try:
+            db = connect(path)
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceCorrupt(path, str(exc)) from exc
+        try:
+            if check and path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                quick_check(db, path)
+            version = migrations.current_version(db)
+            if version > migrations.LATEST:
+                raise WorkspaceTooNew(path, version, migrations.LATEST)
+            if version == 0 and not creating:
+                tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                raise InvalidData(
+                    _("{path} is not a cmdesk workspace.").format(path=path)
+                    if tables
+                    else _("{path} is an empty file, not a cmdesk workspace.").format(path=path)
+                )
+            db.execute("PRAGMA journal_mode = WAL")
+            # "Published" and "sent" must survive a power cut: fsync at every commit.
+            db.execute("PRAGMA synchronous = FULL")
+            applied = migrations.migrate(db)
+            if applied:
+                log.info("Migrated %s to schema %s", path, applied[-1])
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise WorkspaceCorrupt(path, str(exc)) from exc
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @classmethod
+    def create(cls, path: Path, profile: ClientProfile, *, app: str = "cmdesk") -> Workspace:
+        """A new workspace file; refuses to replace an existing one."""
+        profile = profile.validated()
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.touch(exist_ok=False)
+        except FileExistsError:
+            raise InvalidData(
+                _("A workspace already exists at {path}.").format(path=path)
+            ) from None
+        lock = WorkspaceLock(path, app=app).acquire()
+        try:
+            db = cls._open_db(path, check=False, creating=True)
+            ws = cls(path, db, lock)
+            now = iso_now()
+            with ws.atomic():
+                db.execute(
+                    "INSERT INTO client (id, uid, name, slug, language, timezone, sector, "
+                    "keywords, colour, notes, archived, created_at, updated_at, logo, logo_mime) "
+                    "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                    (
+                        profile.uid or uuid.uuid4().hex,
+                        profile.name,
+                        profile.slug,
+                        profile.language,
+                        profile.timezone,
+                        profile.sector,
+                        json.dumps(list(profile.keywords), ensure_ascii=False),
+                        profile.colour,
+                        profile.notes,
+                        now,
+                        now,
+                        profile.logo,
+                        profile.logo_mime,
+                    ),
+                )
+                ws._log("client.created", profile.name)
+            return ws
+        except BaseException:
+            lock.release()
+            path.unlink(missing_ok=True)
+            raise
+
+    def close(self) -> None:
+        with self._mutex:
+            if self.db is not None:
+                try:
+                    # Fold the WAL back so the file alone is the whole workspace when copied.
+                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error as exc:
+                    log.warning("Checkpoint on close failed for %s: %s", self.path, exc)
+                self.db.close()
+            self.lock.release()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested calls join the outer one."""
+        with self._mutex:
+            if self.db.in_transaction:
+                yield self.db
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def verify(self, *, full: bool = False) -> None:
+        """Integrity check on demand (raises WorkspaceCorrupt); safe from a worker thread."""
+        reader = connect(self.path, readonly=True)
+        try:
+            quick_check(reader, self.path, full=full)
+        finally:
+            reader.close()
+
+    # -- client profile --------------------------------------------------------------------
+
+    def profile(self) -> ClientProfile:
+        with self._mutex:
+            row = self.db.execute(
+                "SELECT name, slug, language, timezone, sector, keywords, colour, notes, logo, "
+                "logo_mime, archived, uid, created_at, updated_at FROM client WHERE id = 1"
+            ).fetchone()
+        if row is None:
+            raise WorkspaceCorrupt(self.path, _("the client profile is missing"))
+        return ClientProfile(
+            name=row[0],
+            slug=row[1],
+            language=row[2],
+            timezone=row[3],
+            sector=row[4],
+            keywords=tuple(json.loads(row[5] or "[]")),
+            colour=row[6],
+            notes=row[7],
+            logo=row[8],
+            logo_mime=row[9],
+            archived=bool(row[10]),
+            uid=row[11],
+            created_at=row[12],
+            updated_at=row[13],
+        )
+
+    def update_profile(self, **fields: Any) -> Changes:
+        """Change profile fields (name, language, timezone, sector, keywords, colour, notes,
+        logo with logo_mime). The slug is the file name: Home.rename_client changes it."""
+        unknown = set(fields) - {*_PROFILE_FIELDS, "logo", "logo_mime", "slug"}
+        if unknown:
+            raise InvalidData(_("Unknown profile fields: {names}").format(names=sorted(unknown)))
+        with self.atomic() as db:
+            current = self.profile()
+            updated = replace(current, **fields).validated()
+            if updated == current:
+                return Changes()
+            db.execute(
+                "UPDATE client SET name=?, slug=?, language=?, timezone=?, sector=?, keywords=?, "
+                "colour=?, notes=?, logo=?, logo_mime=?, updated_at=? WHERE id = 1",
+                (
+                    updated.name,
+                    updated.slug,
+                    updated.language,
+                    updated.timezone,
+                    updated.sector,
+                    json.dumps(list(updated.keywords), ensure_ascii=False),
+                    updated.colour,
+                    updated.notes,
+                    updated.logo,
+                    updated.logo_mime,
+                    iso_now(),
+                ),
+            )
+            changed = sorted(k for k in fields if getattr(current, k) != getattr(updated, k))
+            self._log("client.updated", ", ".join(changed))
+        return Changes(profile=True, activity=True, clients=True)
+
+    def set_archived(self, archived: bool) -> Changes:
+        with self.atomic() as db:
+            db.execute(
+                "UPDATE client SET archived = ?, updated_at = ? WHERE id = 1",
+                (int(archived), iso_now()),
+            )
+            self._log("client.archived" if archived else "client.unarchived")
+        return Changes(profile=True, activity=True, clients=True)
+
+    # -- per-client settings (the app's preferences live in QSettings, not here) ----------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self._mutex:
+            row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any) -> Changes:
+        with self.atomic() as db:
+            db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+        return Changes(settings=True)
+
+    # -- activity log ----------------------------------------------------------------------
+
+    def _log(self, action: str, detail: str = "", actor: str = "") -> None:
+        self.db.execute(
+            "INSERT INTO activity(at, actor, action, detail) VALUES (?, ?, ?, ?)",
+            (iso_now(), actor, action, detail),
+        )
+
+    def record(self, action: str, detail: str = "", actor: str = "") -> Changes:
+        with self.atomic():
+            self._log(action, detail, actor)
+        return Changes(activity=True)
+
+    def activity(self, limit: int = 50) -> list[ActivityEntry]:
+        with self._mutex:
+            rows = self.db.execute(
+                "SELECT id, at, actor, action, detail FROM activity ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [ActivityEntry(*row) for row in rows]

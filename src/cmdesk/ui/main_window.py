@@ -1,0 +1,650 @@
+"""The main window: client switcher, sections, status area.
+
+It owns the open Workspace for the GUI; every write goes through the task
+manager's writer thread and comes back as one `workspace_changed(Changes)`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.changes import EVERYTHING, Changes
+from cmdesk.core.errors import CmdeskError
+from cmdesk.i18n import _
+from cmdesk.store import backup as backups
+from cmdesk.store import home as clients
+from cmdesk.store.demo import build_demo
+from cmdesk.store.errors import WorkspaceCorrupt
+from cmdesk.store.location import location_warning
+from cmdesk.store.paths import WORKSPACE_SUFFIX, Home
+from cmdesk.store.workspace import Workspace
+from cmdesk.ui.dialogs.errors import show_error
+from cmdesk.ui.dialogs.new_client import NewClientDialog
+from cmdesk.ui.dialogs.switcher import ClientSwitcher
+from cmdesk.ui.icons import app_icon, icon, swatch
+from cmdesk.ui.settings import Preferences
+from cmdesk.ui.tasks import TaskManager
+from cmdesk.ui.views.empty import EmptySectionView
+from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
+from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
+from cmdesk.ui.views.welcome import WelcomeView
+from cmdesk.ui.widgets.task_status import TaskStatus
+
+log = logging.getLogger(__name__)
+APP_NAME = "cmdesk GUI"
+
+
+class MainWindow(QMainWindow):
+    workspace_changed = Signal(object)  # Changes
+    relaunch_requested = Signal()  # the interface language changed: rebuild the window
+
+    def __init__(
+        self,
+        home: Home,
+        prefs: Preferences,
+        tasks: TaskManager,
+        *,
+        secrets_state: dict[str, Any] | None = None,
+        interactive: bool = True,
+    ) -> None:
+        super().__init__()
+        self.home = home
+        self.prefs = prefs
+        self.tasks = tasks
+        self.interactive = interactive  # False in smoke runs: never wait on a dialog
+        self.workspace: Workspace | None = None
+        self.previous: Path | None = None
+        # Filled in by a background check after the first paint (keyring probing is slow).
+        self.secrets_state = secrets_state or {"ok": None, "message": _("Checking…")}
+        self.setWindowTitle("cmdesk")
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(QSize(900, 600))
+        self._build()
+        self._actions()
+        tasks.changes.connect(self.workspace_changed)
+        tasks.error.connect(self._task_error)
+        self.workspace_changed.connect(self._refresh)
+        if prefs.geometry is not None:
+            self.restoreGeometry(prefs.geometry)
+        else:
+            self.resize(1200, 780)
+        self._show_no_client()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget()
+        root = QVBoxLayout(central)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+
+        top = QFrame()
+        top.setObjectName("topbar")
+        top.setFrameShape(QFrame.Shape.StyledPanel)
+        bar = QHBoxLayout(top)
+        bar.setContentsMargins(12, 6, 12, 6)
+        self.client_button = QToolButton()
+        self.client_button.setObjectName("client-switcher")
+        self.client_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.client_button.setAutoRaise(True)
+        self.client_button.setIconSize(QSize(28, 28))
+        self.client_button.setToolTip(_("Switch client (Ctrl+K)"))
+        self.client_button.clicked.connect(self.switch_client)
+        font = self.client_button.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.client_button.setFont(font)
+        bar.addWidget(self.client_button)
+        bar.addStretch(1)
+        self.client_info = QLabel()
+        self.client_info.setEnabled(False)
+        bar.addWidget(self.client_info)
+        root.addWidget(top)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("location-banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #fff3cd; color: #664d03; padding: 8px 12px; "
+            "border-bottom: 1px solid #ffe69c;"
+        )
+        self.banner.hide()
+        root.addWidget(self.banner)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("sections")
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        self.nav.setStyleSheet("QListWidget#sections::item { padding: 8px 10px; }")
+        for i, section in enumerate(SECTIONS, start=1):
+            item = QListWidgetItem(icon(section.icon), _(section.title))
+            item.setToolTip(f"{_(section.title)}  (Ctrl+{i})")
+            self.nav.addItem(item)
+        self.nav.setFixedWidth(max(190, self.nav.sizeHintForColumn(0) + 36))
+        body.addWidget(self.nav)
+        self.stack = QStackedWidget()
+        body.addWidget(self.stack, 1)
+        root.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self.views: dict[str, QWidget] = {}
+        for section in SECTIONS:
+            if section.key == "settings":
+                view: QWidget = self._settings_view()
+            else:
+                empty = EmptySectionView(section)
+                empty.go_to_settings.connect(lambda: self.show_section("settings"))
+                view = empty
+            self.views[section.key] = view
+            self.stack.addWidget(view)
+        self.welcome: WelcomeView | None = None
+        self.nav.currentRowChanged.connect(self._section_changed)
+
+        self.status = TaskStatus(self.tasks)
+        self.statusBar().addPermanentWidget(self.status)
+
+    def _settings_view(self) -> SettingsView:
+        view = SettingsView()
+        view.set_theme(self.prefs.theme)
+        view.save_requested.connect(self.save_profile)
+        view.backup_requested.connect(self.backup_now)
+        view.restore_requested.connect(self.restore_backup)
+        view.archive_requested.connect(self.set_archived)
+        view.delete_requested.connect(self.delete_client)
+        view.language_requested.connect(self._language_requested)
+        view.theme_requested.connect(self._theme_requested)
+        self.settings_view = view
+        return view
+
+    def _actions(self) -> None:
+        menu = self.menuBar().addMenu(_("&Client"))
+
+        def action(text: str, shortcut: Any, slot: Any, menu_: Any = menu) -> QAction:
+            a = QAction(text, self)
+            if shortcut:
+                a.setShortcut(shortcut)
+            a.triggered.connect(slot)
+            menu_.addAction(a)
+            return a
+
+        action(_("Switch client…"), "Ctrl+K", self.switch_client)
+        action(_("Previous client"), "Ctrl+Shift+K", self.switch_to_previous)
+        action(_("New client…"), QKeySequence.StandardKey.New, self.new_client)
+        action(_("Open a workspace file…"), QKeySequence.StandardKey.Open, self.open_file)
+        action(_("Open the demo client"), None, self.open_demo)
+        menu.addSeparator()
+        self.backup_action = action(_("Back up now"), "Ctrl+Shift+S", self.backup_now)
+        self.restore_action = action(_("Restore a backup…"), None, self.restore_backup)
+        menu.addSeparator()
+        action(_("Quit"), QKeySequence.StandardKey.Quit, self.close)
+        view_menu = self.menuBar().addMenu(_("&View"))
+        for i, section in enumerate(SECTIONS, start=1):
+            action(
+                _(section.title),
+                f"Ctrl+{i}",
+                lambda _c=False, key=section.key: self.show_section(key),
+                view_menu,
+            )
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        action(_("Open the log folder"), None, self._open_logs, help_menu)
+        action(_("About cmdesk"), None, self._about, help_menu)
+
+    # -- sections ----------------------------------------------------------------------------
+
+    def show_section(self, key: str) -> None:
+        if self.workspace is None:
+            return
+        self.nav.setCurrentRow(SECTION_KEYS.index(key))
+
+    def current_section(self) -> str:
+        widget = self.stack.currentWidget()
+        for key, view in self.views.items():
+            if view is widget:
+                return key
+        return ""
+
+    def _section_changed(self, row: int) -> None:
+        if 0 <= row < len(SECTIONS) and self.workspace is not None:
+            self.stack.setCurrentWidget(self.views[SECTIONS[row].key])
+
+    # -- opening workspaces ------------------------------------------------------------------
+
+    def open_workspace(self, path: Path) -> bool:
+        """Open `path` as the current client; on failure explain and keep the current one."""
+        path = Path(path).resolve()
+        if self.workspace is not None and self.workspace.path == path:
+            return True
+        try:
+            ws = Workspace.open(path, app=APP_NAME)
+        except WorkspaceCorrupt as exc:
+            return self._offer_restore(path, exc)
+        except CmdeskError as exc:
+            if not path.exists():
+                self.prefs.forget_recent(path)
+            self._message(_("Cannot open this workspace"), exc.message)
+            return False
+        except OSError as exc:
+            self._message(_("Cannot open this workspace"), str(exc))
+            return False
+        self.set_workspace(ws)
+        return True
+
+    def set_workspace(self, ws: Workspace) -> None:
+        old = self.workspace
+        if old is not None:
+            self.previous = old.path
+            old.close()
+        self.workspace = ws
+        self.prefs.add_recent(ws.path)
+        if ws.lock.recovered is not None:
+            self.statusBar().showMessage(
+                _(
+                    "This workspace was not closed properly last time ({holder}); it was checked "
+                    "and reopened."
+                ).format(holder=ws.lock.recovered.describe()),
+                15000,
+            )
+        if self.welcome is not None:
+            self.stack.removeWidget(self.welcome)
+            self.welcome.deleteLater()
+            self.welcome = None
+        self.nav.setEnabled(True)
+        self.workspace_changed.emit(EVERYTHING)
+        if self.nav.currentRow() < 0:
+            self.nav.setCurrentRow(0)
+        else:
+            self._section_changed(self.nav.currentRow())
+        self._after_open(ws)
+
+    def _after_open(self, ws: Workspace) -> None:
+        home, path = self.home, ws.path
+        self.tasks.run(
+            _("Daily backup"),
+            lambda ctx: backups.auto_backup_if_due(home, path),
+            lambda info: self._refresh(Changes(workspace=True)) if info else None,
+            cancellable=False,
+        )
+        if ws.needs_background_check:
+            self.tasks.run(_("Checking the workspace"), lambda ctx: ws.verify(), cancellable=False)
+
+    def detach_workspace(self) -> Workspace | None:
+        ws, self.workspace = self.workspace, None
+        return ws
+
+    def close_workspace(self) -> None:
+        if self.workspace is not None:
+            self.tasks.writer.waitForDone()
+            self.previous = self.workspace.path
+            self.workspace.close()
+            self.workspace = None
+        self._show_no_client()
+
+    def _show_no_client(self) -> None:
+        self.nav.setEnabled(False)
+        self.nav.clearSelection()
+        if self.welcome is None:
+            self.welcome = WelcomeView(bool(clients.list_clients(self.home)))
+            self.welcome.new_requested.connect(self.new_client)
+            self.welcome.demo_requested.connect(self.open_demo)
+            self.welcome.file_requested.connect(self.open_file)
+            self.welcome.switch_requested.connect(self.switch_client)
+            self.stack.addWidget(self.welcome)
+        self.stack.setCurrentWidget(self.welcome)
+        self.client_button.setText(_("Choose a client"))
+        self.client_button.setIcon(icon("folder"))
+        self.client_info.setText("")
+        self.banner.hide()
+        self.setWindowTitle("cmdesk")
+        self.backup_action.setEnabled(False)
+        self.restore_action.setEnabled(False)
+
+    def _offer_restore(self, path: Path, exc: WorkspaceCorrupt) -> bool:
+        good = backups.latest_good_backup(self.home, path)
+        if good is None:
+            self._message(
+                _("This workspace is damaged"),
+                exc.message + "\n\n" + _("No good backup of it was found."),
+            )
+            return False
+        if not self.interactive:
+            return False
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("This workspace is damaged"))
+        box.setText(exc.message)
+        box.setInformativeText(
+            _(
+                "The latest good backup is from {when}. Restore it? The damaged file is kept "
+                "beside it, renamed, so nothing is lost."
+            ).format(when=good.taken_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+        )
+        restore = box.addButton(_("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not restore:
+            return False
+        try:
+            backups.restore(self.home, good.path, path, app=APP_NAME)
+        except CmdeskError as err:
+            self._message(_("The backup could not be restored"), err.message)
+            return False
+        return self.open_workspace(path)
+
+    # -- client switching ---------------------------------------------------------------------
+
+    def switch_client(self) -> None:
+        dialog = ClientSwitcher(
+            clients.list_clients(self.home, include_archived=True),
+            self.prefs.recent,
+            self.workspace.path if self.workspace else None,
+            self,
+        )
+        if not dialog.exec():
+            return
+        if dialog.action == "open" and dialog.chosen is not None:
+            self.open_workspace(dialog.chosen)
+        elif dialog.action == "new":
+            self.new_client()
+        elif dialog.action == "file":
+            self.open_file()
+        elif dialog.action == "demo":
+            self.open_demo()
+
+    def switch_to_previous(self) -> None:
+        if self.previous is not None and self.previous.exists():
+            self.open_workspace(self.previous)
+
+    def new_client(self) -> None:
+        dialog = NewClientDialog(self)
+        if not dialog.exec():
+            return
+        values = dialog.values()
+        try:
+            ws = clients.create_client(self.home, app=APP_NAME, **values)
+        except CmdeskError as exc:
+            self._message(_("Cannot create the client"), exc.message)
+            return
+        self.set_workspace(ws)
+        self.show_section("settings")
+
+    def open_demo(self) -> None:
+        try:
+            path = build_demo(self.home)
+        except CmdeskError as exc:
+            self._message(_("Cannot create the demo client"), exc.message)
+            return
+        self.open_workspace(path)
+
+    def open_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Open a workspace file"),
+            str(self.home.clients_dir),
+            _("cmdesk workspaces (*{suffix})").format(suffix=WORKSPACE_SUFFIX),
+        )
+        if name:
+            self.open_workspace(Path(name))
+
+    # -- settings actions ---------------------------------------------------------------------
+
+    def save_profile(self, values: dict[str, Any]) -> None:
+        ws = self.workspace
+        if ws is None:
+            return
+        self.tasks.run(
+            _("Saving the profile"),
+            lambda ctx: ws.update_profile(**values),
+            lambda _changes: self.statusBar().showMessage(_("Profile saved."), 4000),
+            lambda exc: self.settings_view.show_error(
+                exc.message if isinstance(exc, CmdeskError) else str(exc)
+            ),
+            write=True,
+            cancellable=False,
+        )
+
+    def set_archived(self, archived: bool) -> None:
+        ws = self.workspace
+        if ws is not None:
+            self.tasks.run(
+                _("Archiving") if archived else _("Unarchiving"),
+                lambda ctx: ws.set_archived(archived),
+                write=True,
+                cancellable=False,
+            )
+
+    def backup_now(self) -> None:
+        if self.workspace is None:
+            return
+        home, path = self.home, self.workspace.path
+        self.tasks.run(
+            _("Backing up"),
+            lambda ctx: backups.backup(home, path, "manual", progress=ctx.progress),
+            lambda info: (
+                self.statusBar().showMessage(
+                    _("Backup written and verified: {path}").format(path=info.path), 8000
+                ),
+                self._refresh(Changes(workspace=True)),
+            ),
+            cancellable=False,
+        )
+
+    def restore_backup(self) -> None:
+        if self.workspace is None:
+            return
+        path = self.workspace.path
+        found = backups.list_backups(self.home, path)
+        other = _("Another file…")
+        labels = [
+            f"{b.taken_at.astimezone().strftime('%Y-%m-%d %H:%M')} — {b.kind} — {b.size // 1024} KB"
+            for b in found
+        ]
+        choice, ok = QInputDialog.getItem(
+            self,
+            _("Restore a backup"),
+            _(
+                "Choose the backup to restore. The current state is backed up first, so you "
+                "can come back to it."
+            ),
+            [*labels, other],
+            0,
+            False,
+        )
+        if not ok:
+            return
+        if choice == other:
+            name, _f = QFileDialog.getOpenFileName(
+                self, _("Restore a backup"), str(self.home.backups_root), f"*{WORKSPACE_SUFFIX}"
+            )
+            if not name:
+                return
+            source = Path(name)
+        else:
+            source = found[labels.index(choice)].path
+        self.close_workspace()
+        home = self.home
+        self.tasks.run(
+            _("Restoring"),
+            lambda ctx: backups.restore(home, source, path, app=APP_NAME),
+            lambda _kept: self.open_workspace(path),
+            lambda exc: (
+                self._message(
+                    _("The backup could not be restored"),
+                    exc.message if isinstance(exc, CmdeskError) else str(exc),
+                ),
+                self.open_workspace(path),
+            ),
+            cancellable=False,
+        )
+
+    def delete_client(self) -> None:
+        ws = self.workspace
+        if ws is None:
+            return
+        profile = ws.profile()
+        answer = QMessageBox.warning(
+            self,
+            _("Delete this client?"),
+            _(
+                "“{name}” and everything in its workspace will be deleted from this computer. "
+                "A final backup is kept in {folder}."
+            ).format(name=profile.name, folder=self.home.backups_dir(ws.path)),
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Discard:
+            return
+        path = ws.path
+        self.close_workspace()
+        try:
+            final = clients.delete_client(self.home, path.stem)
+        except CmdeskError as exc:
+            self._message(_("Cannot delete the client"), exc.message)
+            return
+        self.prefs.forget_recent(path)
+        self.previous = None
+        self.statusBar().showMessage(
+            _("Client deleted. Final backup: {path}").format(path=final), 15000
+        )
+
+    def _language_requested(self, language: str) -> None:
+        self.prefs.language = language
+        self.relaunch_requested.emit()
+
+    def _theme_requested(self, theme: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from cmdesk.ui.theme import apply_theme
+
+        self.prefs.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+
+    # -- refreshing --------------------------------------------------------------------------
+
+    def workspace_info(self) -> WorkspaceInfo:
+        assert self.workspace is not None
+        path = self.workspace.path
+        found = backups.list_backups(self.home, path)
+        if self.secrets_state.get("session_only"):
+            text, ok = _("Kept for this session only (no safe keyring available)."), False
+        elif self.secrets_state.get("ok"):
+            text, ok = (
+                _("Stored in the system keyring ({backend}).").format(
+                    backend=self.secrets_state.get("backend", "")
+                ),
+                True,
+            )
+        else:
+            text = str(self.secrets_state.get("message", ""))
+            ok = self.secrets_state.get("ok") is None  # still checking: no alarm yet
+        return WorkspaceInfo(
+            path=path,
+            location_warning=location_warning(path),
+            latest_backup=found[0] if found else None,
+            backup_count=len(found),
+            secrets=text,
+            secrets_ok=ok,
+        )
+
+    def set_secrets_state(self, state: dict[str, Any]) -> None:
+        self.secrets_state = state
+        if self.workspace is not None:
+            self.settings_view.load_info(self.workspace_info())
+
+    def _refresh(self, changes: Changes) -> None:
+        ws = self.workspace
+        if ws is None:
+            return
+        if changes.profile or changes.workspace:
+            profile = ws.profile()
+            self.setWindowTitle(f"{profile.name} — cmdesk")
+            self.client_button.setText(profile.name + "  ▾")
+            logo = logo_pixmap(profile.logo, profile.logo_mime, 28)
+            self.client_button.setIcon(logo if not logo.isNull() else swatch(profile.colour, 20))
+            info_parts = [profile.timezone, profile.language.upper()]
+            if profile.archived:
+                info_parts.insert(0, _("archived"))
+            self.client_info.setText("  ·  ".join(info_parts))
+            info = self.workspace_info()
+            self.banner.setText("⚠ " + info.location_warning if info.location_warning else "")
+            self.banner.setVisible(bool(info.location_warning))
+            self.settings_view.load(profile, info)
+            self.backup_action.setEnabled(True)
+            self.restore_action.setEnabled(True)
+            in_home = ws.path.parent.resolve() == self.home.clients_dir.resolve()
+            self.settings_view.delete_button.setEnabled(in_home)
+            if not in_home:
+                self.settings_view.delete_button.setToolTip(
+                    _("Only clients in the cmdesk folder can be deleted from here.")
+                )
+
+    # -- misc ---------------------------------------------------------------------------------
+
+    def _message(self, title: str, text: str) -> None:
+        log.warning("%s: %s", title, text)
+        if self.interactive:
+            QMessageBox.warning(self, title, text)
+        else:
+            self.statusBar().showMessage(text)
+
+    def _task_error(self, exc: BaseException, tb: str, label: str) -> None:
+        log.error("Task %r failed:\n%s", label, tb)
+        message = exc.message if isinstance(exc, CmdeskError) else f"{type(exc).__name__}: {exc}"
+        if self.interactive:
+            show_error(self, _("{task} failed").format(task=label), message, tb)
+        else:
+            self.statusBar().showMessage(message)
+
+    def _open_logs(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from cmdesk.store.paths import default_log_dir
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(default_log_dir(self.home))))
+
+    def _about(self) -> None:
+        from cmdesk import __version__
+
+        QMessageBox.about(
+            self,
+            _("About cmdesk"),
+            _(
+                "cmdesk {version}\n\nMonitoring, posts, interactions and reports for community "
+                "managers — offline, one file per client.\n\nClients folder: {folder}"
+            ).format(version=__version__, folder=self.home.clients_dir),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.prefs.geometry = self.saveGeometry()
+        self.prefs.sync()
+        self.tasks.cancel_all()
+        self.tasks.wait()
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
+        super().closeEvent(event)

@@ -1,0 +1,81 @@
+"""Screenshots of every section on the demo client, for the user guide and for review.
+
+Run under a real X server: `make screenshots` (xvfb-run), so fonts, styles and sizes are
+those of a desktop session; each PNG is the window's content as drawn there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--languages", default="fr,en")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
+
+    from cmdesk.app import GuiApp, install_translators
+    from cmdesk.i18n import set_language
+    from cmdesk.store.demo import build_demo
+    from cmdesk.store.paths import Home
+    from cmdesk.ui.views.sections import SECTIONS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Home(Path(tmp) / "home")
+        gui = GuiApp(home, smoke=True)
+        app = gui.qapp
+        demo = build_demo(home)
+        for language in args.languages.split(","):
+            gui.prefs.language = language
+            set_language(language)
+            install_translators(app, language)
+            window = gui.build_window()
+            window.resize(1280, 800)
+            window.show()
+
+            def settle() -> None:
+                for _ in range(5):
+                    app.processEvents()
+                loop_wait(app, 150)
+
+            settle()
+            grab(window, args.out / f"{language}-welcome.png", app)
+            window.open_workspace(demo)
+            for i, section in enumerate(SECTIONS, start=1):
+                window.show_section(section.key)
+                settle()
+                grab(window, args.out / f"{language}-{i}-{section.key}.png", app)
+            window.close()
+            window.deleteLater()
+            settle()
+        gui.tasks.wait()
+    print(f"Screenshots written to {args.out}")
+    return 0
+
+
+def loop_wait(app, msecs: int) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(msecs, loop.quit)
+    loop.exec()
+
+
+def grab(window, path: Path, app) -> None:
+    window.raise_()
+    window.activateWindow()
+    loop_wait(app, 200)
+    pixmap = window.grab()
+    pixmap.save(str(path))
+    print(f"  {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
