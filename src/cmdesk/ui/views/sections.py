@@ -65,7 +65,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             N_("Keep each member's handles, tags, notes and consent"),
             N_("See their history of interactions and mentions"),
-            N_("Spot the 1% of regulars, and the unhappy ones"),
+            N_("Spot the few regulars who do most of the talking, and the unhappy ones"),
         ),
         N_("Contacts appear here as you log interactions."),
     ),
