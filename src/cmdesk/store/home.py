@@ -6,11 +6,10 @@ copied into `clients/` by hand simply shows up.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cmdesk.core.changes import Changes
@@ -155,6 +154,4 @@ def delete_client(home: Home, slug: str) -> Path:
 
 
 def summary_json(summary: ClientSummary) -> dict[str, object]:
-    data = {k: v for k, v in summary.__dict__.items() if k != "path"}
-    data["path"] = str(summary.path)
-    return json.loads(json.dumps(data))
+    return {**asdict(summary), "path": str(summary.path)}
