@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# tests/ has no __init__.py and no root conftest yet: make its helper modules importable.
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
-
-from keyring_service import (  # noqa: E402
+from keyring_service import (
     SecretService,
     SecretServiceMissing,
     running_secret_service,

@@ -38,6 +38,12 @@ def slugify(name: str) -> str:
     return slug or "client"
 
 
+def sort_key(name: str) -> tuple[str, str]:
+    """Accents and case ignored first ("Élan" sorts with the E's), then as written."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)), name.casefold()
+
+
 def check_slug(slug: str) -> str:
     if not SLUG_RE.match(slug):
         raise InvalidData(

@@ -32,7 +32,7 @@ KINDS = ("auto", "manual", "final", "pre-restore")
 KEEP = {"auto": 7, "pre-restore": 5}  # manual and final backups are never rotated away
 AUTO_INTERVAL = timedelta(hours=24)
 _NAME_RE = re.compile(
-    r"^(?P<stem>.+)-(?P<kind>auto|manual|final|pre-restore)-(?P<ts>\d{8}T\d{6}Z)"
+    r"^(?P<stem>.+)-(?P<kind>auto|manual|final|pre-restore)-(?P<ts>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?"
     + re.escape(WORKSPACE_SUFFIX)
     + "$"
 )
@@ -51,16 +51,19 @@ class BackupInfo:
 def list_backups(home: Home, workspace: Path) -> list[BackupInfo]:
     """Backups of a workspace, newest first."""
     folder = home.backups_dir(workspace)
-    found: list[BackupInfo] = []
+    found: list[tuple[int, BackupInfo]] = []
     if not folder.is_dir():
-        return found
+        return []
     for entry in folder.iterdir():
         match = _NAME_RE.match(entry.name)
         if not match or match["stem"] != workspace.stem:
             continue
         taken = datetime.strptime(match["ts"], "%Y%m%dT%H%M%SZ").replace(tzinfo=utc_now().tzinfo)
-        found.append(BackupInfo(entry, match["kind"], taken, entry.stat().st_size))
-    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+        # Two backups in one second are told apart by a counter ("...Z-2"), newest last.
+        order = int(match["n"] or 1)
+        found.append((order, BackupInfo(entry, match["kind"], taken, entry.stat().st_size)))
+    found.sort(key=lambda item: (item[1].taken_at, item[0]), reverse=True)
+    return [info for _order, info in found]
 
 
 def verify_backup(path: Path) -> None:
@@ -110,7 +113,9 @@ def backup(
         raise ValueError(kind)
     folder = home.backups_dir(workspace)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+    # Second precision, as in the file name, so the returned info equals the listed one.
+    taken = utc_now().replace(microsecond=0)
+    stamp = taken.strftime("%Y%m%dT%H%M%SZ")
     dest = folder / f"{workspace.stem}-{kind}-{stamp}{WORKSPACE_SUFFIX}"
     n = 1
     while dest.exists():  # two backups in the same second
@@ -124,7 +129,7 @@ def backup(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    info = BackupInfo(dest, kind, utc_now(), dest.stat().st_size)
+    info = BackupInfo(dest, kind, taken, dest.stat().st_size)
     log.info("Backup of %s written to %s", workspace, dest)
     rotate(home, workspace)
     return info

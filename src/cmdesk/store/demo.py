@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cmdesk.store import backup as backups
 from cmdesk.store.home import create_client, find_client
+from cmdesk.store.lock import WorkspaceLock
 from cmdesk.store.paths import Home
 from cmdesk.store.workspace import Workspace
 
@@ -46,9 +47,11 @@ def build_demo(home: Home, *, reset: bool = False) -> Path:
     if path.exists():
         if not reset:
             return find_client(home, DEMO_SLUG)
-        backups.backup(home, path, "final")
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        # Held while the file goes, so a demo open in the app is never pulled from under it.
+        with WorkspaceLock(path, app="cmdesk demo"):
+            backups.backup(home, path, "final")
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
     with create_client(
         home,
         DEMO_NAME,

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cmdesk.core.changes import Changes
-from cmdesk.core.client import ClientProfile, check_slug, slugify
+from cmdesk.core.client import ClientProfile, check_slug, slugify, sort_key
 from cmdesk.core.errors import InvalidData, NotFound
 from cmdesk.i18n import _
 from cmdesk.store import backup as backups
@@ -60,7 +60,7 @@ def list_clients(home: Home, *, include_archived: bool = False) -> list[ClientSu
     found = [read_summary(p) for p in sorted(home.clients_dir.glob(f"*{WORKSPACE_SUFFIX}"))]
     return sorted(
         (c for c in found if include_archived or not c.archived),
-        key=lambda c: c.name.casefold(),
+        key=lambda c: sort_key(c.name),
     )
 
 

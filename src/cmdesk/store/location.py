@@ -60,8 +60,13 @@ NETWORK_FS = {
 
 def sync_service(path: PurePath) -> str | None:
     """The sync service whose folder contains `path`, judged by folder names."""
-    for part in path.parts[:-1]:
+    folders = path.parts[:-1]
+    for index, part in enumerate(folders):
         name = part.casefold()
+        if name == "cloudstorage" and index + 1 < len(folders):
+            # macOS ~/Library/CloudStorage/<Provider>-<account>: name the provider.
+            provider = folders[index + 1].split("-")[0]
+            return sync_service(PurePath(provider, "x")) or provider
         if name.startswith("onedrive"):  # "OneDrive - Contoso"
             return "OneDrive"
         if name.startswith("dropbox"):  # "Dropbox (Personal)"
@@ -70,8 +75,6 @@ def sync_service(path: PurePath) -> str | None:
             return "Google Drive"
         if name in SYNC_FOLDERS:
             return SYNC_FOLDERS[name]
-        if name == "cloudstorage":  # macOS ~/Library/CloudStorage/<Provider>-<account>
-            return "CloudStorage"
     return None
 
 
@@ -96,7 +99,7 @@ def filesystem_type(path: Path, mounts_text: str | None = None) -> str | None:
     return best_type
 
 
-def _windows_remote(path: Path) -> bool:
+def _windows_remote(path: PurePath) -> bool:
     text = str(path)
     if text.startswith("\\\\"):  # UNC path: \\server\share
         return True

@@ -1,0 +1,152 @@
+"""Migrations: every earlier schema version opens, keeps its data and ends equal to a fresh file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cmdesk.core.client import ClientProfile
+from cmdesk.store import migrations
+from cmdesk.store.errors import WorkspaceTooNew
+from cmdesk.store.workspace import Workspace, connect
+
+
+def _seed_v1(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT INTO client (id, uid, name, slug, language, timezone, sector, keywords, colour, "
+        "notes, archived, created_at, updated_at) VALUES (1, 'u1', 'Café Léa', 'cafe-lea', 'fr', "
+        "'Europe/Paris', 'food', '[\"croissant\", \"Léa\"]', '#aa3300', 'Notes ✓', 0, "
+        "'2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00')"
+    )
+    db.execute("INSERT INTO settings(key, value) VALUES ('refresh', '30')")
+
+
+def _seed_v2(db: sqlite3.Connection) -> None:
+    _seed_v1(db)
+    db.execute(
+        "INSERT INTO activity(at, actor, action, detail) "
+        "VALUES ('2025-01-02T00:00:00+00:00', 'lea', 'client.updated', 'name')"
+    )
+
+
+def _seed_v3(db: sqlite3.Connection) -> None:
+    _seed_v2(db)
+    db.execute("UPDATE client SET logo = x'89504e47', logo_mime = 'image/png' WHERE id = 1")
+
+
+# Representative data written by each released schema version. A new migration must
+# add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
+# every version stay tested with real rows.
+SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v2, 3: _seed_v3}
+
+
+def _file_at_version(path: Path, version: int) -> None:
+    db = connect(path)
+    migrations.migrate(db, upto=version)
+    db.execute("BEGIN")
+    SEEDS[version](db)
+    db.execute("COMMIT")
+    db.close()
+
+
+def _schema(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    return sorted(
+        db.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    )
+
+
+def _fresh_schema(tmp_path: Path) -> list[tuple[str, str, str]]:
+    path = tmp_path / "fresh.cmdesk"
+    Workspace.create(path, ClientProfile(name="Fresh", slug="fresh")).close()
+    db = connect(path, readonly=True)
+    try:
+        return _schema(db)
+    finally:
+        db.close()
+
+
+def test_every_version_has_a_seed() -> None:
+    assert sorted(SEEDS) == [m.version for m in migrations.MIGRATIONS]
+
+
+def test_versions_are_consecutive() -> None:
+    assert [m.version for m in migrations.MIGRATIONS] == list(
+        range(1, len(migrations.MIGRATIONS) + 1)
+    )
+
+
+@pytest.mark.parametrize("version", [m.version for m in migrations.MIGRATIONS])
+def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "old.cmdesk"
+    _file_at_version(path, version)
+
+    with Workspace.open(path) as ws:
+        assert migrations.current_version(ws.db) == migrations.LATEST
+        profile = ws.profile()
+        assert (profile.name, profile.slug, profile.colour) == ("Café Léa", "cafe-lea", "#aa3300")
+        assert profile.keywords == ("croissant", "Léa")
+        assert profile.notes == "Notes ✓"
+        assert ws.get_setting("refresh") == 30
+        history = [v for (v,) in ws.db.execute("SELECT version FROM schema_migrations")]
+        assert history == [m.version for m in migrations.MIGRATIONS]
+        if version >= 2:
+            assert [e.action for e in ws.activity()] == ["client.updated"]
+        if version >= 3:
+            assert (profile.logo, profile.logo_mime) == (b"\x89PNG", "image/png")
+        schema = _schema(ws.db)
+
+    assert schema == _fresh_schema(tmp_path)
+
+
+def test_failed_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+    path = tmp_path / "old.cmdesk"
+    _file_at_version(path, 1)
+
+    def broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("power cut")
+
+    steps = (*migrations.MIGRATIONS[:1], migrations.Migration(2, "broken", broken))
+    db = connect(path)
+    with pytest.raises(RuntimeError, match="power cut"):
+        migrations.migrate(db, migrations=steps)
+    assert migrations.current_version(db) == 1
+    tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "half_done" not in tables
+    assert db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 1
+    db.close()
+
+    # The real migrations still apply afterwards.
+    with Workspace.open(path) as ws:
+        assert migrations.current_version(ws.db) == migrations.LATEST
+
+
+def test_file_from_a_newer_cmdesk_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "new.cmdesk"
+    Workspace.create(path, ClientProfile(name="Future", slug="future")).close()
+    db = connect(path)
+    db.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+    db.close()
+    before = path.read_bytes()
+
+    with pytest.raises(WorkspaceTooNew, match="newer cmdesk"):
+        Workspace.open(path)
+    assert path.read_bytes() == before
+    # The refusal released the lock: the file can be opened again once cmdesk is updated.
+    db = connect(path)
+    db.execute(f"PRAGMA user_version = {migrations.LATEST}")
+    db.close()
+    Workspace.open(path).close()
+
+
+def test_open_sets_the_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "p.cmdesk"
+    with Workspace.create(path, ClientProfile(name="P", slug="p")) as ws:
+        assert ws.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert ws.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert ws.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
