@@ -11,6 +11,7 @@ import contextlib
 import gettext
 import locale
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 DOMAIN = "cmdesk"
@@ -62,3 +63,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later, where it is shown."""
     return message
+
+
+def format_ago(moment: datetime, now: datetime | None = None) -> str:
+    """“3 hours ago” / “il y a 3 heures”, “just now” under a minute; for the current language."""
+    from babel.dates import format_timedelta  # babel's locale data loads on first use only
+
+    now = now or datetime.now(UTC)
+    delta = moment - now
+    if abs(delta) < timedelta(minutes=1):
+        return _("just now")
+    return format_timedelta(delta, add_direction=True, locale=_language)

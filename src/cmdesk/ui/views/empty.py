@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from cmdesk.i18n import _
 from cmdesk.ui.icons import icon
 from cmdesk.ui.views.sections import Section
+from cmdesk.ui.widgets.column import in_column
+
+
+def bold(widget: QWidget) -> QFont:
+    font = QFont(widget.font())
+    font.setBold(True)
+    return font
 
 
 class EmptySectionView(QWidget):
@@ -18,13 +25,7 @@ class EmptySectionView(QWidget):
         super().__init__(parent)
         self.section = section
         self.setObjectName(f"view-{section.key}")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 48, 48, 48)
-        outer.addStretch(1)
-        box = QWidget()
-        box.setMaximumWidth(640)
-        layout = QVBoxLayout(box)
-        layout.setSpacing(12)
+        layout = in_column(self, 640)
 
         picture = QLabel()
         picture.setPixmap(icon(section.icon).pixmap(56, 56))
@@ -44,7 +45,8 @@ class EmptySectionView(QWidget):
 
         if section.will_do:
             heading = QLabel(_("What you will do here"))
-            heading.setStyleSheet("font-weight: bold; margin-top: 12px;")
+            heading.setFont(bold(heading))
+            layout.addSpacing(12)
             layout.addWidget(heading)
             items = "".join(f"<li>{_(item)}</li>" for item in section.will_do)
             bullets = QLabel(f"<ul style='margin-left:-20px'>{items}</ul>")
@@ -53,7 +55,8 @@ class EmptySectionView(QWidget):
             layout.addWidget(bullets)
         if section.how_to_start:
             heading = QLabel(_("How to start"))
-            heading.setStyleSheet("font-weight: bold; margin-top: 12px;")
+            heading.setFont(bold(heading))
+            layout.addSpacing(12)
             layout.addWidget(heading)
             hint = QLabel(_(section.how_to_start))
             hint.setWordWrap(True)
@@ -65,5 +68,3 @@ class EmptySectionView(QWidget):
         note.setWordWrap(True)
         note.setEnabled(False)
         layout.addWidget(note)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_datetime
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QFont, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.client import ClientProfile, parse_keywords
-from cmdesk.core.clock import utc_now
-from cmdesk.i18n import LANGUAGES, _, current_language
+from cmdesk.i18n import LANGUAGES, _, current_language, format_ago, ngettext
 from cmdesk.store.backup import BackupInfo
 from cmdesk.ui.icons import icon, render_svg, swatch
 from cmdesk.ui.widgets.fields import (
@@ -97,6 +96,7 @@ class SettingsView(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         outer.addWidget(scroll)
         body = QWidget()
+        body.setMaximumWidth(960)  # long fields are hard to read on a wide screen
         scroll.setWidget(body)
         page = QVBoxLayout(body)
         page.setContentsMargins(32, 24, 32, 24)
@@ -252,14 +252,18 @@ class SettingsView(QWidget):
             text = _("No backup yet. One is made automatically each day the client is opened.")
         else:
             when = format_datetime(info.latest_backup.taken_at, "medium", locale=current_language())
-            ago = format_timedelta(
-                utc_now() - info.latest_backup.taken_at, locale=current_language()
-            )
-            text = _("Last backup: {when} ({ago} ago); {count} kept in {folder}").format(
-                when=when,
-                ago=ago,
-                count=info.backup_count,
-                folder=info.latest_backup.path.parent,
+            count = info.backup_count
+            text = " ".join(
+                (
+                    _("Last backup: {when} ({ago}).").format(
+                        when=when, ago=format_ago(info.latest_backup.taken_at)
+                    ),
+                    ngettext(
+                        "{count} backup kept in {folder}",
+                        "{count} backups kept in {folder}",
+                        count,
+                    ).format(count=count, folder=info.latest_backup.path.parent),
+                )
             )
         self.backup_label.setText(text)
         self.secrets_label.setText(info.secrets)

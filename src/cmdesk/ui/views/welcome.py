@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from cmdesk.i18n import _
 from cmdesk.ui.icons import app_icon, icon
 from cmdesk.ui.views.settings_view import heading_font
+from cmdesk.ui.widgets.column import in_column
 
 
 class WelcomeView(QWidget):
@@ -19,12 +20,7 @@ class WelcomeView(QWidget):
     def __init__(self, has_clients: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("view-welcome")
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        box = QWidget()
-        box.setMaximumWidth(560)
-        layout = QVBoxLayout(box)
-        layout.setSpacing(12)
+        layout = in_column(self, 560)
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(72, 72))
         layout.addWidget(logo)
@@ -41,6 +37,7 @@ class WelcomeView(QWidget):
         layout.addWidget(text)
         if has_clients:
             b = QPushButton(_("Open a client…  (Ctrl+K)"))
+            b.setMinimumHeight(34)
             b.clicked.connect(self.switch_requested)
             layout.addWidget(b)
         for label, signal, icon_name in (
@@ -52,5 +49,3 @@ class WelcomeView(QWidget):
             b.setMinimumHeight(34)
             b.clicked.connect(signal)
             layout.addWidget(b)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
