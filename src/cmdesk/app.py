@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psutil
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -26,7 +25,6 @@ from cmdesk.store import home as clients
 from cmdesk.store.demo import build_demo
 from cmdesk.store.paths import Home, default_log_dir
 from cmdesk.ui.dialogs.errors import ExceptionHook
-from cmdesk.ui.dialogs.first_run import FirstRunDialog
 from cmdesk.ui.icons import app_icon
 from cmdesk.ui.main_window import MainWindow
 from cmdesk.ui.settings import Preferences
@@ -49,6 +47,8 @@ def process_age() -> float:
             up = float(uptime.read().split()[0])
         return max(0.0, up - start_ticks / os.sysconf("SC_CLK_TCK"))
     except (OSError, ValueError, IndexError):
+        import psutil
+
         return max(0.0, time.time() - psutil.Process().create_time())
 
 
@@ -94,7 +94,8 @@ class GuiApp:
         self.home = home.ensure()
         self.smoke = smoke
         self.log_path = setup_logging(default_log_dir(home))
-        self.qapp = QApplication.instance() or QApplication(sys.argv[:1])
+        existing = QApplication.instance()
+        self.qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
         self.qapp.setApplicationName("cmdesk")
         self.qapp.setApplicationDisplayName("cmdesk")
         self.qapp.setApplicationVersion(__version__)
@@ -144,6 +145,9 @@ class GuiApp:
 
     def first_run(self) -> str:
         """Language, then a first client or the demo; returns the choice."""
+        # Shown once per machine: imported here to keep it off the start-up path.
+        from cmdesk.ui.dialogs.first_run import FirstRunDialog
+
         while True:
             dialog = FirstRunDialog(current_language())
             switched: list[str] = []
@@ -227,6 +231,8 @@ class GuiApp:
         def painted() -> None:
             result["first_paint_s"] = round(process_age(), 3)
             result["window_s"] = round(process_age() - started, 3)
+            import psutil
+
             result["rss_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
             result["client"] = window.workspace.path.stem if window.workspace else None
             result["language"] = current_language()

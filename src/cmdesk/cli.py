@@ -22,7 +22,6 @@ from cmdesk.i18n import LANGUAGES, _, detect_language, set_language
 from cmdesk.logs import setup_logging
 from cmdesk.store import backup as backups
 from cmdesk.store import home as clients
-from cmdesk.store import secrets
 from cmdesk.store.demo import build_demo
 from cmdesk.store.errors import WorkspaceCorrupt
 from cmdesk.store.location import location_warning
@@ -237,6 +236,8 @@ def _slug_in(source: Path) -> str:
 
 
 def cmd_secrets_check(args: argparse.Namespace, home: Home, out: Output) -> int:
+    from cmdesk.store import secrets  # keyring costs ~70 ms to import: only when asked
+
     result = secrets.check()
     out.emit(result, str(result["message"]))
     return 0 if result["ok"] else int(ExitCode.SECRETS)

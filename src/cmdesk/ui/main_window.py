@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_datetime
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.changes import EVERYTHING, Changes
 from cmdesk.core.errors import CmdeskError
-from cmdesk.i18n import _
+from cmdesk.i18n import N_, _, current_language
 from cmdesk.store import backup as backups
 from cmdesk.store import home as clients
 from cmdesk.store.demo import build_demo
@@ -52,6 +53,12 @@ from cmdesk.ui.widgets.task_status import TaskStatus
 
 log = logging.getLogger(__name__)
 APP_NAME = "cmdesk GUI"
+BACKUP_KINDS = {
+    "auto": N_("automatic"),
+    "manual": N_("manual"),
+    "final": N_("final, before deletion"),
+    "pre-restore": N_("before a restore"),
+}
 
 
 class MainWindow(QMainWindow):
@@ -339,7 +346,7 @@ class MainWindow(QMainWindow):
             _(
                 "The latest good backup is from {when}. Restore it? The damaged file is kept "
                 "beside it, renamed, so nothing is lost."
-            ).format(when=good.taken_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+            ).format(when=format_datetime(good.taken_at, "medium", locale=current_language()))
         )
         restore = box.addButton(_("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
@@ -439,17 +446,22 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         home, path = self.home, self.workspace.path
+
+        def done(info: backups.BackupInfo) -> None:
+            self.statusBar().showMessage(
+                _("Backup written and verified: {path}").format(path=info.path), 8000
+            )
+            self._refresh(Changes(workspace=True))
+
         self.tasks.run(
             _("Backing up"),
             lambda ctx: backups.backup(home, path, "manual", progress=ctx.progress),
-            lambda info: (
-                self.statusBar().showMessage(
-                    _("Backup written and verified: {path}").format(path=info.path), 8000
-                ),
-                self._refresh(Changes(workspace=True)),
-            ),
+            done,
             cancellable=False,
         )
+
+    def _reopen(self, path: Path) -> None:
+        self.open_workspace(path)
 
     def restore_backup(self) -> None:
         if self.workspace is None:
@@ -458,7 +470,8 @@ class MainWindow(QMainWindow):
         found = backups.list_backups(self.home, path)
         other = _("Another file…")
         labels = [
-            f"{b.taken_at.astimezone().strftime('%Y-%m-%d %H:%M')} — {b.kind} — {b.size // 1024} KB"
+            f"{format_datetime(b.taken_at, 'medium', locale=current_language())} — "
+            f"{_(BACKUP_KINDS[b.kind])} — {b.size // 1024} KB"
             for b in found
         ]
         choice, ok = QInputDialog.getItem(
@@ -485,17 +498,19 @@ class MainWindow(QMainWindow):
             source = found[labels.index(choice)].path
         self.close_workspace()
         home = self.home
+
+        def failed(exc: BaseException) -> None:
+            self._message(
+                _("The backup could not be restored"),
+                exc.message if isinstance(exc, CmdeskError) else str(exc),
+            )
+            self.open_workspace(path)
+
         self.tasks.run(
             _("Restoring"),
             lambda ctx: backups.restore(home, source, path, app=APP_NAME),
-            lambda _kept: self.open_workspace(path),
-            lambda exc: (
-                self._message(
-                    _("The backup could not be restored"),
-                    exc.message if isinstance(exc, CmdeskError) else str(exc),
-                ),
-                self.open_workspace(path),
-            ),
+            lambda _kept: self._reopen(path),
+            failed,
             cancellable=False,
         )
 
@@ -504,29 +519,43 @@ class MainWindow(QMainWindow):
         if ws is None:
             return
         profile = ws.profile()
-        answer = QMessageBox.warning(
-            self,
-            _("Delete this client?"),
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("Delete this client?"))
+        box.setText(
             _(
                 "“{name}” and everything in its workspace will be deleted from this computer. "
                 "A final backup is kept in {folder}."
-            ).format(name=profile.name, folder=self.home.backups_dir(ws.path)),
-            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
-            QMessageBox.StandardButton.Cancel,
+            ).format(name=profile.name, folder=self.home.backups_dir(ws.path))
         )
-        if answer != QMessageBox.StandardButton.Discard:
+        delete = box.addButton(_("Delete the client"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # Enter must never delete by accident
+        box.exec()
+        if box.clickedButton() is not delete:
             return
-        path = ws.path
+        path, home = ws.path, self.home
         self.close_workspace()
-        try:
-            final = clients.delete_client(self.home, path.stem)
-        except CmdeskError as exc:
-            self._message(_("Cannot delete the client"), exc.message)
-            return
-        self.prefs.forget_recent(path)
-        self.previous = None
-        self.statusBar().showMessage(
-            _("Client deleted. Final backup: {path}").format(path=final), 15000
+
+        def deleted(final: Path) -> None:
+            self.prefs.forget_recent(path)
+            self.previous = None
+            self.statusBar().showMessage(
+                _("Client deleted. Final backup: {path}").format(path=final), 15000
+            )
+
+        def failed(exc: BaseException) -> None:
+            message = exc.message if isinstance(exc, CmdeskError) else str(exc)
+            self._message(_("Cannot delete the client"), message)
+            self.open_workspace(path)
+
+        # The final backup copies the whole file: off the GUI thread.
+        self.tasks.run(
+            _("Deleting the client"),
+            lambda ctx: clients.delete_client(home, path.stem),
+            deleted,
+            failed,
+            cancellable=False,
         )
 
     def _language_requested(self, language: str) -> None:

@@ -64,7 +64,8 @@ class Preferences:
     @property
     def recent(self) -> list[Path]:
         value = self.q.value("recent", [])
-        items = [value] if isinstance(value, str) else list(value or [])
+        # QSettings gives a str for a one-item list in INI files, a list otherwise.
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         return [Path(p) for p in items if isinstance(p, str) and p]
 
     def add_recent(self, path: Path) -> None:

@@ -108,7 +108,7 @@ class SettingsView(QWidget):
         page.addWidget(self._workspace_box())
         page.addWidget(self._app_box())
         page.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self._save)
 
     # -- building ----------------------------------------------------------------------------
 
