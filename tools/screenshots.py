@@ -52,12 +52,35 @@ def main() -> int:
                 window.show_section(section.key)
                 settle()
                 grab(window, args.out / f"{language}-{i}-{section.key}.png", app)
+            dialogs(window, home, language, args.out, app, settle)
             window.close()
             window.deleteLater()
             settle()
         gui.tasks.wait()
     print(f"Screenshots written to {args.out}")
     return 0
+
+
+def dialogs(window, home, language: str, out: Path, app, settle) -> None:
+    """The dialogs a new user meets: first run, new client, client switcher."""
+    from cmdesk.store import home as clients
+    from cmdesk.ui.dialogs.first_run import FirstRunDialog
+    from cmdesk.ui.dialogs.new_client import NewClientDialog
+    from cmdesk.ui.dialogs.switcher import ClientSwitcher
+
+    clients.create_client(home, "Zoé Fleurs", sector="Retail").close()
+    for name, dialog in (
+        ("first-run", FirstRunDialog(language)),
+        ("new-client", NewClientDialog(window)),
+        (
+            "switcher",
+            ClientSwitcher(clients.list_clients(home), [], window.workspace.path, window),
+        ),
+    ):
+        dialog.show()
+        settle()
+        grab(dialog, out / f"{language}-dialog-{name}.png", app)
+        dialog.close()
 
 
 def loop_wait(app, msecs: int) -> None:

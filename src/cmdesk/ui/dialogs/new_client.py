@@ -30,7 +30,7 @@ class NewClientDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New client"))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         intro = QLabel(
             _(
