@@ -37,10 +37,38 @@ def _seed_v3(db: sqlite3.Connection) -> None:
     db.execute("UPDATE client SET logo = x'89504e47', logo_mime = 'image/png' WHERE id = 1")
 
 
+def _seed_v4(db: sqlite3.Connection) -> None:
+    _seed_v3(db)
+    now = "2025-02-01T08:00:00+00:00"
+    db.execute(
+        "INSERT INTO source(id, url, title, created_at) "
+        "VALUES (1, 'https://blog.example/feed', 'Blog', ?)",
+        (now,),
+    )
+    db.execute(
+        "INSERT INTO mention(id, url, title, source, published_at, fetched_at, text) "
+        "VALUES (7, 'https://blog.example/a', 'Réclamation galette', 'Blog', ?, ?, 'Trop cuite')",
+        (now, now),
+    )
+    db.execute(
+        "INSERT INTO mention_source(source_id, guid, mention_id, seen_at) VALUES (1, 'g', 7, ?)",
+        (now,),
+    )
+    db.execute(
+        "INSERT INTO topic(id, name, query, created_at) VALUES (1, 'SAV', 'galette', ?)", (now,)
+    )
+    db.execute("INSERT INTO mention_topic(topic_id, mention_id) VALUES (1, 7)")
+
+
 # Representative data written by each released schema version. A new migration must
 # add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
 # every version stay tested with real rows.
-SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v2, 3: _seed_v3}
+SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _seed_v1,
+    2: _seed_v2,
+    3: _seed_v3,
+    4: _seed_v4,
+}
 
 
 def _file_at_version(path: Path, version: int) -> None:
@@ -98,6 +126,11 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
             assert [e.action for e in ws.activity()] == ["client.updated"]
         if version >= 3:
             assert (profile.logo, profile.logo_mime) == (b"\x89PNG", "image/png")
+        if version >= 4:
+            found = ws.db.execute(
+                "SELECT rowid FROM mention_fts WHERE mention_fts MATCH 'reclamation'"
+            ).fetchall()
+            assert found == [(7,)]
         schema = _schema(ws.db)
 
     assert schema == _fresh_schema(tmp_path)

@@ -12,6 +12,10 @@ class Changes:
     activity: bool = False
     clients: bool = False  # the list of clients in the home folder
     workspace: bool = False  # another workspace was opened, or this one was restored
+    sources: bool = False  # monitored feeds: added, changed, refreshed
+    mentions: bool = False  # new mentions or changed states (read, starred, tags...)
+    topics: bool = False
+    alerts: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(

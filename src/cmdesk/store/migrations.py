@@ -62,10 +62,147 @@ def _v3_logo(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE client ADD COLUMN logo_mime TEXT NOT NULL DEFAULT ''")
 
 
+def _v4_monitoring(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE source (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            site_url TEXT NOT NULL DEFAULT '',
+            preset TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL DEFAULT '',
+            refresh_minutes INTEGER NOT NULL DEFAULT 30 CHECK (refresh_minutes >= 5),
+            user_agent TEXT NOT NULL DEFAULT '',
+            enabled INTEGER NOT NULL DEFAULT 1,
+            paused INTEGER NOT NULL DEFAULT 0,
+            etag TEXT NOT NULL DEFAULT '',
+            last_modified TEXT NOT NULL DEFAULT '',
+            last_attempt_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT NOT NULL DEFAULT '',
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_refresh_at TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    # The id is time-ordered (published second << 20 | n): "newest first" is rowid order,
+    # which FTS5 walks in ~3 ms at a million rows where ORDER BY a date column takes 150+.
+    db.execute(
+        """CREATE TABLE mention (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            title_key TEXT NOT NULL DEFAULT '',
+            site TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            published_at TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            html TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT '',
+            sentiment TEXT NOT NULL DEFAULT '',
+            sentiment_reason TEXT NOT NULL DEFAULT '',
+            sentiment_by_user INTEGER NOT NULL DEFAULT 0,
+            priority INTEGER NOT NULL DEFAULT 0,
+            read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0,
+            archived INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX mention_url ON mention(url) WHERE url != ''")
+    db.execute("CREATE INDEX mention_title ON mention(title_key, site) WHERE title_key != ''")
+    db.execute(
+        """CREATE TABLE mention_source (
+            source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            guid TEXT NOT NULL,
+            mention_id INTEGER NOT NULL REFERENCES mention(id) ON DELETE CASCADE,
+            link TEXT NOT NULL DEFAULT '',
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (source_id, guid)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX mention_source_mention ON mention_source(mention_id)")
+    db.execute(
+        "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE)"
+    )
+    db.execute(
+        """CREATE TABLE mention_tag (
+            mention_id INTEGER NOT NULL REFERENCES mention(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tag(id) ON DELETE CASCADE,
+            PRIMARY KEY (tag_id, mention_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX mention_tag_mention ON mention_tag(mention_id)")
+    db.execute(
+        """CREATE TABLE topic (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            query TEXT NOT NULL,
+            priority INTEGER NOT NULL DEFAULT 0,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    # topic first: counting a topic's mentions over a period is a range scan, ids being
+    # time-ordered.
+    db.execute(
+        """CREATE TABLE mention_topic (
+            topic_id INTEGER NOT NULL REFERENCES topic(id) ON DELETE CASCADE,
+            mention_id INTEGER NOT NULL REFERENCES mention(id) ON DELETE CASCADE,
+            PRIMARY KEY (topic_id, mention_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX mention_topic_mention ON mention_topic(mention_id)")
+    db.execute(
+        """CREATE TABLE alert (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            topic_id INTEGER REFERENCES topic(id) ON DELETE SET NULL,
+            title TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '[]',
+            raised_at TEXT NOT NULL,
+            acknowledged_at TEXT
+        )"""
+    )
+    # Full-text index over the mention table itself (external content: no second copy of
+    # the text); diacritics folded so "reclamation" finds "réclamation".
+    db.execute(
+        """CREATE VIRTUAL TABLE mention_fts USING fts5(
+            title, text, author, source,
+            content='mention', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        )"""
+    )
+    db.execute(
+        """CREATE TRIGGER mention_fts_insert AFTER INSERT ON mention BEGIN
+            INSERT INTO mention_fts(rowid, title, text, author, source)
+            VALUES (new.id, new.title, new.text, new.author, new.source);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER mention_fts_delete AFTER DELETE ON mention BEGIN
+            INSERT INTO mention_fts(mention_fts, rowid, title, text, author, source)
+            VALUES ('delete', old.id, old.title, old.text, old.author, old.source);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER mention_fts_update AFTER UPDATE OF title, text, author, source
+        ON mention BEGIN
+            INSERT INTO mention_fts(mention_fts, rowid, title, text, author, source)
+            VALUES ('delete', old.id, old.title, old.text, old.author, old.source);
+            INSERT INTO mention_fts(rowid, title, text, author, source)
+            VALUES (new.id, new.title, new.text, new.author, new.source);
+        END"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
     Migration(3, "client logo", _v3_logo),
+    Migration(4, "monitoring: sources, mentions, topics, alerts, search", _v4_monitoring),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -16,8 +16,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmdesk.core.changes import Changes
 from cmdesk.core.client import ClientProfile
@@ -27,6 +28,10 @@ from cmdesk.i18n import _
 from cmdesk.store import migrations
 from cmdesk.store.errors import WorkspaceCorrupt, WorkspaceTooNew
 from cmdesk.store.lock import WorkspaceLock
+
+if TYPE_CHECKING:
+    from cmdesk.store.mentions import Mentions
+    from cmdesk.store.sources import Sources
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +205,27 @@ class Workspace:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- parts of the workspace, each in its own module ----------------------------------
+
+    @cached_property
+    def sources(self) -> Sources:
+        from cmdesk.store.sources import Sources
+
+        return Sources(self)
+
+    @cached_property
+    def mentions(self) -> Mentions:
+        from cmdesk.store.mentions import Mentions
+
+        return Mentions(self)
+
     # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reads, never interleaved with another thread's write."""
+        with self._mutex:
+            yield self.db
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:

@@ -1,0 +1,383 @@
+"""Mentions: one row per article, whatever the number of feeds that brought it.
+
+Reached as `workspace.mentions`. Ids are time-ordered keys (published second << 20,
+plus a counter), so "newest first" is plain rowid order, also inside FTS5 queries,
+and a date range is an id range.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from cmdesk.core.changes import Changes
+from cmdesk.core.clock import parse_iso, utc_now
+from cmdesk.core.errors import InvalidData, NotFound
+from cmdesk.core.monitoring import SENTIMENTS, FetchOutcome, IncomingEntry, Mention, RefreshCounts
+from cmdesk.core.urls import normalise_url, site_of, title_key
+from cmdesk.i18n import _
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from cmdesk.store.workspace import Workspace
+
+KEY_SHIFT = 20  # a million mentions may share one published second
+SAME_TITLE_WINDOW = timedelta(days=3)
+FUTURE_SLACK = timedelta(hours=2)  # clocks and time zones of feeds are often a little off
+SOURCE_SEPARATOR = " · "
+MAX_TITLE = 1000
+MAX_TEXT = 200_000
+MAX_HTML = 1_000_000
+
+
+def key_for(moment: datetime) -> int:
+    """The smallest id of a mention published at `moment` (for id ranges of dates)."""
+    return int(moment.timestamp()) << KEY_SHIFT
+
+
+def published_of(mention_id: int) -> datetime:
+    return datetime.fromtimestamp(mention_id >> KEY_SHIFT, UTC)
+
+
+def _site(url: str) -> str:
+    """The site for "same title on the same site": mobile and AMP hosts count as the site."""
+    host = site_of(url)
+    for prefix in ("m.", "amp.", "mobile."):
+        if host.startswith(prefix):
+            return host[len(prefix) :]
+    return host
+
+
+@dataclass(frozen=True)
+class MentionFilter:
+    """What the mention list shows. Every field narrows the list; the defaults show all
+    mentions that are not archived."""
+
+    query: str = ""  # full-text: cmdesk's rule language, translated to FTS5
+    state: str = "inbox"  # inbox (not archived), unread, starred, archived, all
+    source_id: int | None = None
+    topic_id: int | None = None
+    tag: str = ""
+    sentiment: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+_LIST_COLUMNS = (
+    "m.id, m.url, m.title, m.author, m.published_at, m.fetched_at, m.source, m.language, "
+    "m.sentiment, m.sentiment_reason, m.sentiment_by_user, m.priority, m.read, m.starred, "
+    "m.archived"
+)
+
+
+def _mention(
+    row: Sequence[Any], *, text: str = "", html: str = "", tags: tuple[str, ...] = ()
+) -> Mention:
+    return Mention(
+        id=row[0],
+        url=row[1],
+        title=row[2],
+        author=row[3],
+        published_at=parse_iso(row[4]),
+        fetched_at=parse_iso(row[5]),
+        source=row[6],
+        language=row[7],
+        sentiment=row[8],
+        sentiment_reason=row[9],
+        sentiment_by_user=bool(row[10]),
+        priority=row[11],
+        read=bool(row[12]),
+        starred=bool(row[13]),
+        archived=bool(row[14]),
+        text=text,
+        html=html,
+        tags=tags,
+    )
+
+
+class Mentions:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- storing what a refresh brought --------------------------------------------------
+
+    def record_refresh(
+        self, outcome: FetchOutcome, now: datetime | None = None
+    ) -> tuple[RefreshCounts, Changes]:
+        """One source's refresh, in one transaction: its new state and its new entries."""
+        now = now or utc_now()
+        new = merged = 0
+        with self.ws.atomic() as db:
+            source = self.ws.sources.get(outcome.source_id)
+            self.ws.sources.record_outcome(outcome, now)
+            name = source.title or outcome.feed_title.strip() or source.url
+            for entry in outcome.entries:
+                result = self._store_entry(db, outcome.source_id, name, entry, now)
+                new += result == "new"
+                merged += result == "merged"
+        counts = RefreshCounts(new_mentions=new, merged=merged)
+        return counts, Changes(sources=True, mentions=bool(new or merged))
+
+    def _store_entry(
+        self,
+        db: sqlite3.Connection,
+        source_id: int,
+        source_name: str,
+        entry: IncomingEntry,
+        now: datetime,
+    ) -> str:
+        guid = entry.guid or entry.url or entry.title
+        if not guid:
+            return "skipped"
+        if db.execute(
+            "SELECT 1 FROM mention_source WHERE source_id = ? AND guid = ?", (source_id, guid)
+        ).fetchone():
+            return "known"
+        url = normalise_url(entry.url)
+        published = entry.published or now
+        if published > now + FUTURE_SLACK:
+            published = now
+        existing = self._same_article(db, url, entry.title, published)
+        if existing is not None:
+            self._link(db, existing, source_id, source_name, guid, entry.url, now)
+            return "merged"
+        mention_id = self._free_id(db, published)
+        db.execute(
+            "INSERT INTO mention(id, url, title, title_key, site, author, source, published_at, "
+            "fetched_at, html, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                mention_id,
+                url,
+                entry.title[:MAX_TITLE],
+                title_key(entry.title),
+                _site(url),
+                entry.author[:300],
+                source_name,
+                published.isoformat(timespec="seconds"),
+                now.isoformat(timespec="seconds"),
+                entry.html[:MAX_HTML],
+                entry.text[:MAX_TEXT],
+            ),
+        )
+        db.execute(
+            "INSERT INTO mention_source(source_id, guid, mention_id, link, seen_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (source_id, guid, mention_id, entry.url, now.isoformat(timespec="seconds")),
+        )
+        return "new"
+
+    def _same_article(
+        self, db: sqlite3.Connection, url: str, title: str, published: datetime
+    ) -> int | None:
+        if url:
+            row = db.execute("SELECT id FROM mention WHERE url = ? LIMIT 1", (url,)).fetchone()
+            if row:
+                return int(row[0])
+        key = title_key(title)
+        if not key:
+            return None
+        low, high = key_for(published - SAME_TITLE_WINDOW), key_for(published + SAME_TITLE_WINDOW)
+        row = db.execute(
+            "SELECT id FROM mention WHERE title_key = ? AND site = ? AND id BETWEEN ? AND ? "
+            "LIMIT 1",
+            (key, _site(url), low, high),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def _link(
+        self,
+        db: sqlite3.Connection,
+        mention_id: int,
+        source_id: int,
+        source_name: str,
+        guid: str,
+        link: str,
+        now: datetime,
+    ) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO mention_source(source_id, guid, mention_id, link, seen_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (source_id, guid, mention_id, link, now.isoformat(timespec="seconds")),
+        )
+        current = db.execute("SELECT source FROM mention WHERE id = ?", (mention_id,)).fetchone()[0]
+        names = [n for n in current.split(SOURCE_SEPARATOR) if n]
+        if source_name not in names:
+            names.append(source_name)
+            db.execute(
+                "UPDATE mention SET source = ? WHERE id = ?",
+                (SOURCE_SEPARATOR.join(names), mention_id),
+            )
+
+    @staticmethod
+    def _free_id(db: sqlite3.Connection, published: datetime) -> int:
+        base = key_for(published)
+        row = db.execute(
+            "SELECT max(id) FROM mention WHERE id BETWEEN ? AND ?",
+            (base, base + (1 << KEY_SHIFT) - 1),
+        ).fetchone()
+        return base if row[0] is None else int(row[0]) + 1
+
+    def rename_source(self, old: str, new: str) -> None:
+        """Keep the names shown (and searched) on mentions in step with a renamed source."""
+        db = self.ws.db
+        rows = db.execute(
+            "SELECT id, source FROM mention WHERE source = ? OR source LIKE ? OR source LIKE ?",
+            (old, f"{old}{SOURCE_SEPARATOR}%", f"%{SOURCE_SEPARATOR}{old}%"),
+        ).fetchall()
+        for mention_id, names in rows:
+            parts = [new if n == old else n for n in names.split(SOURCE_SEPARATOR)]
+            db.execute(
+                "UPDATE mention SET source = ? WHERE id = ?",
+                (SOURCE_SEPARATOR.join(parts), mention_id),
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, mention_id: int) -> Mention:
+        with self.ws.reading() as db:
+            row = db.execute(
+                f"SELECT {_LIST_COLUMNS}, m.text, m.html FROM mention m WHERE m.id = ?",
+                (mention_id,),
+            ).fetchone()
+            if row is None:
+                raise NotFound(_("This mention no longer exists."))
+            tags = tuple(
+                r[0]
+                for r in db.execute(
+                    "SELECT t.name FROM mention_tag mt JOIN tag t ON t.id = mt.tag_id "
+                    "WHERE mt.mention_id = ? ORDER BY t.name COLLATE NOCASE",
+                    (mention_id,),
+                )
+            )
+            sources = tuple(
+                r[0]
+                for r in db.execute(
+                    "SELECT source_id FROM mention_source WHERE mention_id = ? ORDER BY seen_at",
+                    (mention_id,),
+                )
+            )
+        mention = _mention(row[:15], text=row[15], html=row[16], tags=tags)
+        return Mention(**{**mention.__dict__, "source_ids": sources})
+
+    def _where(self, flt: MentionFilter) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        state = {
+            "inbox": "m.archived = 0",
+            "unread": "m.archived = 0 AND m.read = 0",
+            "starred": "m.starred = 1",
+            "archived": "m.archived = 1",
+            "all": "",
+        }.get(flt.state)
+        if state is None:
+            raise InvalidData(_("Unknown mention state: {state}").format(state=flt.state))
+        if state:
+            clauses.append(state)
+        if flt.source_id is not None:
+            clauses.append("m.id IN (SELECT mention_id FROM mention_source WHERE source_id = ?)")
+            params.append(flt.source_id)
+        if flt.topic_id is not None:
+            clauses.append("m.id IN (SELECT mention_id FROM mention_topic WHERE topic_id = ?)")
+            params.append(flt.topic_id)
+        if flt.tag:
+            clauses.append(
+                "m.id IN (SELECT mt.mention_id FROM mention_tag mt JOIN tag t "
+                "ON t.id = mt.tag_id WHERE t.name = ?)"
+            )
+            params.append(flt.tag)
+        if flt.sentiment:
+            clauses.append("m.sentiment = ?")
+            params.append(flt.sentiment)
+        if flt.since is not None:
+            clauses.append("m.id >= ?")
+            params.append(key_for(flt.since))
+        if flt.until is not None:
+            clauses.append("m.id < ?")
+            params.append(key_for(flt.until))
+        return clauses, params
+
+    def page(
+        self, flt: MentionFilter = MentionFilter(), *, before: int | None = None, limit: int = 100
+    ) -> list[Mention]:
+        """A page of the list, newest first, after the row `before` (keyset paging)."""
+        clauses, params = self._where(flt)
+        if before is not None:
+            clauses.append("m.id < ?")
+            params.append(before)
+        where = " AND ".join(clauses) or "1"
+        sql = f"SELECT {_LIST_COLUMNS} FROM mention m WHERE {where} ORDER BY m.id DESC LIMIT ?"
+        with self.ws.reading() as db:
+            rows = db.execute(sql, (*params, limit)).fetchall()
+        return [_mention(r) for r in rows]
+
+    def count(self, flt: MentionFilter = MentionFilter()) -> int:
+        clauses, params = self._where(flt)
+        where = " AND ".join(clauses) or "1"
+        with self.ws.reading() as db:
+            return int(
+                db.execute(f"SELECT count(*) FROM mention m WHERE {where}", params).fetchone()[0]
+            )
+
+    # -- the user's changes ------------------------------------------------------------------
+
+    def _set_flag(self, column: str, ids: Iterable[int], value: bool) -> Changes:
+        id_list = list(ids)
+        with self.ws.atomic() as db:
+            db.executemany(
+                f"UPDATE mention SET {column} = ? WHERE id = ?", [(int(value), i) for i in id_list]
+            )
+        return Changes(mentions=bool(id_list))
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> Changes:
+        return self._set_flag("read", ids, read)
+
+    def set_starred(self, ids: Iterable[int], starred: bool = True) -> Changes:
+        return self._set_flag("starred", ids, starred)
+
+    def set_archived(self, ids: Iterable[int], archived: bool = True) -> Changes:
+        return self._set_flag("archived", ids, archived)
+
+    def add_tag(self, ids: Iterable[int], name: str) -> Changes:
+        name = " ".join(name.split())
+        if not name:
+            raise InvalidData(_("A tag needs a name."))
+        id_list = list(ids)
+        with self.ws.atomic() as db:
+            db.execute("INSERT OR IGNORE INTO tag(name) VALUES (?)", (name,))
+            tag_id = db.execute("SELECT id FROM tag WHERE name = ?", (name,)).fetchone()[0]
+            db.executemany(
+                "INSERT OR IGNORE INTO mention_tag(tag_id, mention_id) VALUES (?, ?)",
+                [(tag_id, i) for i in id_list],
+            )
+        return Changes(mentions=bool(id_list))
+
+    def remove_tag(self, ids: Iterable[int], name: str) -> Changes:
+        id_list = list(ids)
+        with self.ws.atomic() as db:
+            db.executemany(
+                "DELETE FROM mention_tag WHERE mention_id = ? AND tag_id = "
+                "(SELECT id FROM tag WHERE name = ?)",
+                [(i, name) for i in id_list],
+            )
+        return Changes(mentions=bool(id_list))
+
+    def tags(self) -> list[str]:
+        with self.ws.reading() as db:
+            return [r[0] for r in db.execute("SELECT name FROM tag ORDER BY name COLLATE NOCASE")]
+
+    def set_sentiment(self, mention_id: int, sentiment: str, reason: str = "") -> Changes:
+        """The user's correction: kept, and never overwritten by a later estimate."""
+        if sentiment not in SENTIMENTS:
+            raise InvalidData(_("Unknown sentiment: {value}").format(value=sentiment))
+        with self.ws.atomic() as db:
+            db.execute(
+                "UPDATE mention SET sentiment = ?, sentiment_reason = ?, sentiment_by_user = 1 "
+                "WHERE id = ?",
+                (sentiment, reason, mention_id),
+            )
+            self.ws.record("mention.sentiment", json.dumps([mention_id, sentiment]))
+        return Changes(mentions=True)

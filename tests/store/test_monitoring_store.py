@@ -1,0 +1,249 @@
+"""Sources and mentions in a real workspace: one article stored once, states, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from cmdesk.core.client import ClientProfile
+from cmdesk.core.errors import InvalidData
+from cmdesk.core.monitoring import PAUSE_AFTER_FAILURES, FetchOutcome, IncomingEntry
+from cmdesk.store.mentions import MentionFilter, published_of
+from cmdesk.store.workspace import Workspace
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    with Workspace.create(tmp_path / "lea.cmdesk", ClientProfile(name="Léa", slug="lea")) as w:
+        yield w
+
+
+def entry(n: int, **fields: object) -> IncomingEntry:
+    values: dict[str, object] = {
+        "guid": f"g{n}",
+        "url": f"https://blog.example/article-{n}",
+        "title": f"Article numéro {n} sur la boulangerie",
+        "published": NOW - timedelta(hours=n),
+        "text": f"Texte {n}",
+    }
+    values.update(fields)
+    return IncomingEntry(**values)  # type: ignore[arg-type]
+
+
+def refresh(ws: Workspace, source_id: int, *entries: IncomingEntry, now: datetime = NOW):
+    outcome = FetchOutcome(source_id=source_id, ok=True, entries=entries, etag='"v1"')
+    counts, _changes = ws.mentions.record_refresh(outcome, now)
+    return counts
+
+
+# -- sources -------------------------------------------------------------------------------
+
+
+def test_add_update_and_remove_sources(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed", category="Presse")
+    assert source.refresh_minutes == 30 and source.enabled and source.is_due(NOW)
+    with pytest.raises(InvalidData, match="already followed"):
+        ws.sources.add("https://blog.example/feed")
+    for bad in ("blog.example/feed", "file:///etc/passwd", "javascript:alert(1)"):
+        with pytest.raises(InvalidData, match="not a web address"):
+            ws.sources.add(bad)
+    with pytest.raises(InvalidData, match="5 minutes"):
+        ws.sources.add("https://other.example/feed", refresh_minutes=1)
+    ws.sources.update(source.id, title="Le blog", refresh_minutes=60)
+    assert (ws.sources.get(source.id).title, ws.sources.get(source.id).refresh_minutes) == (
+        "Le blog",
+        60,
+    )
+    assert ws.sources.categories() == ["Presse"]
+
+    refresh(ws, source.id, entry(1))
+    ws.sources.remove(source.id)
+    assert ws.sources.all() == []
+    # The client's record stays: mentions outlive the feed that brought them.
+    assert ws.mentions.count() == 1
+
+
+def test_success_updates_state_and_schedules_next(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed")
+    outcome = FetchOutcome(
+        source_id=source.id,
+        ok=True,
+        etag='"abc"',
+        last_modified="Tue, 10 Mar 2026 11:00:00 GMT",
+        feed_title="Blog de Léa",
+        site_url="https://blog.example/",
+        permanent_url="https://blog.example/feed.xml",
+    )
+    ws.mentions.record_refresh(outcome, NOW)
+    after = ws.sources.get(source.id)
+    assert after.url == "https://blog.example/feed.xml"  # permanent redirect remembered
+    assert (after.etag, after.title, after.site_url) == (
+        '"abc"',
+        "Blog de Léa",
+        "https://blog.example/",
+    )
+    assert after.last_success_at == NOW and after.next_refresh_at == NOW + timedelta(minutes=30)
+    assert not after.is_due(NOW + timedelta(minutes=29))
+    assert after.is_due(NOW + timedelta(minutes=30))
+
+
+def test_failures_back_off_then_pause_and_enable_resumes(ws: Workspace) -> None:
+    source = ws.sources.add("https://down.example/feed")
+    waits = []
+    now = NOW
+    for _ in range(PAUSE_AFTER_FAILURES):
+        ws.mentions.record_refresh(
+            FetchOutcome(source_id=source.id, ok=False, error="Connection refused."), now
+        )
+        state = ws.sources.get(source.id)
+        assert state.next_refresh_at is not None
+        waits.append(state.next_refresh_at - now)
+        now = state.next_refresh_at
+    assert waits[:3] == [timedelta(minutes=30), timedelta(hours=1), timedelta(hours=2)]
+    assert max(waits) == timedelta(hours=24)
+    state = ws.sources.get(source.id)
+    assert state.paused and state.last_error == "Connection refused."
+    assert not state.is_due(now + timedelta(days=30))  # not retried forever
+    assert ws.activity()[0].action == "source.paused"
+
+    ws.sources.update(source.id, enabled=True)
+    resumed = ws.sources.get(source.id)
+    assert not resumed.paused and resumed.failures == 0 and resumed.is_due(now)
+
+
+def test_retry_after_is_respected(ws: Workspace) -> None:
+    source = ws.sources.add("https://busy.example/feed")
+    later = NOW + timedelta(hours=5)
+    ws.mentions.record_refresh(
+        FetchOutcome(source_id=source.id, ok=False, error="Busy", retry_after=later), NOW
+    )
+    assert ws.sources.get(source.id).next_refresh_at == later
+
+
+# -- one article, one mention ------------------------------------------------------------------
+
+
+def test_same_entry_twice_is_stored_once(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed")
+    assert refresh(ws, source.id, entry(1), entry(2)).new_mentions == 2
+    assert refresh(ws, source.id, entry(1), entry(2), entry(3)).new_mentions == 1
+    assert ws.mentions.count() == 3
+
+
+def test_same_article_through_an_alert_is_merged(ws: Workspace) -> None:
+    blog = ws.sources.add("https://blog.example/feed", title="Blog")
+    alerts = ws.sources.add("https://www.google.com/alerts/feeds/1/2", title="Google Alertes")
+    refresh(ws, blog.id, entry(1))
+    wrapped = (
+        "https://www.google.com/url?rct=j&sa=t&url=https://blog.example/article-1/"
+        "%3Futm_source%3Dnewsletter&ct=ga&cd=1"
+    )
+    counts = refresh(ws, alerts.id, entry(1, guid="tag:google.com,2026:abc", url=wrapped))
+    assert (counts.new_mentions, counts.merged) == (0, 1)
+    [mention] = ws.mentions.page()
+    assert mention.source == "Blog · Google Alertes"
+    assert ws.mentions.get(mention.id).source_ids == (blog.id, alerts.id)
+    assert ws.mentions.count(MentionFilter(source_id=alerts.id)) == 1
+
+
+def test_title_match_on_the_same_site_within_days(ws: Workspace) -> None:
+    a = ws.sources.add("https://a.example/feed")
+    b = ws.sources.add("https://b.example/feed")
+    refresh(ws, a.id, entry(1, url="https://www.news.example/story?id=1"))
+    # Same site (mobile host), same title in other case and accents, other URL: merged.
+    same = entry(
+        2,
+        url="https://m.news.example/amp/story-1",
+        title="ARTICLE NUMERO 1 SUR LA BOULANGERIE !",
+        published=NOW - timedelta(hours=3),
+    )
+    assert refresh(ws, b.id, same).merged == 1
+    # Same title on another site, or weeks later: another article.
+    other_site = entry(
+        3, url="https://other.example/x", title="Article numéro 1 sur la boulangerie"
+    )
+    weeks_later = entry(
+        4,
+        url="https://news.example/y",
+        title="Article numéro 1 sur la boulangerie",
+        published=NOW + timedelta(days=20),
+    )
+    counts = refresh(ws, b.id, other_site, weeks_later, now=NOW + timedelta(days=21))
+    assert counts.new_mentions == 2
+
+
+def test_dates_from_the_future_or_missing_use_the_fetch_time(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed")
+    refresh(ws, source.id, entry(1, published=NOW + timedelta(days=400)), entry(2, published=None))
+    for mention in ws.mentions.page():
+        assert mention.published_at == NOW
+        assert published_of(mention.id) == NOW
+
+
+# -- the list ----------------------------------------------------------------------------------
+
+
+def test_newest_first_with_keyset_pages_and_filters(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed")
+    # Fetched out of order, many in the same second: the list is still by publication.
+    entries = [entry(n, published=NOW - timedelta(hours=n % 7)) for n in range(40)]
+    refresh(ws, source.id, *reversed(entries))
+    seen = []
+    before = None
+    while page := ws.mentions.page(before=before, limit=7):
+        seen += page
+        before = page[-1].id
+    assert len(seen) == 40 and len({m.id for m in seen}) == 40
+    assert [m.published_at for m in seen] == sorted((m.published_at for m in seen), reverse=True)
+
+    ids = [m.id for m in seen]
+    ws.mentions.set_read(ids[:10])
+    ws.mentions.set_starred(ids[:3])
+    ws.mentions.set_archived(ids[-5:])
+    ws.mentions.add_tag(ids[:4], "  à  traiter ")
+    assert ws.mentions.count(MentionFilter(state="unread")) == 40 - 10 - 5
+    assert ws.mentions.count(MentionFilter(state="starred")) == 3
+    assert ws.mentions.count(MentionFilter(state="archived")) == 5
+    assert ws.mentions.count() == 35
+    assert ws.mentions.count(MentionFilter(tag="à traiter")) == 4
+    assert ws.mentions.tags() == ["à traiter"]
+    ws.mentions.remove_tag(ids[:1], "à traiter")
+    assert ws.mentions.get(ids[0]).tags == ()
+    since = NOW - timedelta(hours=2)
+    recent = ws.mentions.page(MentionFilter(state="all", since=since))
+    assert recent and all(m.published_at >= since for m in recent)
+    assert ws.mentions.count(MentionFilter(state="all", since=since)) == len(recent)
+    with pytest.raises(InvalidData):
+        ws.mentions.count(MentionFilter(state="deleted"))
+
+
+def test_sentiment_correction_is_kept(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed")
+    refresh(ws, source.id, entry(1))
+    [mention] = ws.mentions.page()
+    ws.mentions.set_sentiment(mention.id, "negative")
+    corrected = ws.mentions.get(mention.id)
+    assert (corrected.sentiment, corrected.sentiment_by_user) == ("negative", True)
+    assert ws.mentions.count(MentionFilter(sentiment="negative")) == 1
+    with pytest.raises(InvalidData):
+        ws.mentions.set_sentiment(mention.id, "furious")
+
+
+def test_search_index_follows_inserts_updates_and_source_renames(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed", title="Blog")
+    refresh(ws, source.id, entry(1, title="Réclamation au sujet de la galette", text="trop cuite"))
+
+    def search(match: str) -> int:
+        return ws.db.execute(
+            "SELECT count(*) FROM mention_fts WHERE mention_fts MATCH ?", (match,)
+        ).fetchone()[0]
+
+    assert search("reclamation") == 1 and search("cuite") == 1 and search("source:blog") == 1
+    ws.sources.update(source.id, title="Presse locale")
+    assert search("source:blog") == 0 and search('source:"presse locale"') == 1
+    assert ws.mentions.page()[0].source == "Presse locale"
