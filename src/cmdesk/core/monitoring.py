@@ -70,6 +70,10 @@ class IncomingEntry:
     html: str = ""
     text: str = ""
     categories: tuple[str, ...] = ()
+    # Estimated where the entry is parsed (a worker process), not in the writer thread.
+    language: str = ""
+    sentiment: str = ""
+    sentiment_reason: str = ""
 
 
 @dataclass(frozen=True)

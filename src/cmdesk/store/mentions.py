@@ -148,7 +148,8 @@ class Mentions:
         mention_id = self._free_id(db, published)
         db.execute(
             "INSERT INTO mention(id, url, title, title_key, site, author, source, published_at, "
-            "fetched_at, html, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "fetched_at, html, text, language, sentiment, sentiment_reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mention_id,
                 url,
@@ -161,6 +162,9 @@ class Mentions:
                 now.isoformat(timespec="seconds"),
                 entry.html[:MAX_HTML],
                 entry.text[:MAX_TEXT],
+                entry.language,
+                entry.sentiment,
+                entry.sentiment_reason,
             ),
         )
         db.execute(
