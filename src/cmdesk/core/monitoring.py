@@ -59,6 +59,23 @@ class Source:
 
 
 @dataclass(frozen=True)
+class NewSource:
+    """A source to follow, as an OPML file or a preset describes it."""
+
+    url: str
+    title: str = ""
+    category: str = ""
+    site_url: str = ""
+    preset: str = ""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: tuple[str, ...] = ()  # URLs
+    already_followed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class IncomingEntry:
     """One entry of a fetched feed, already sanitised (html) and flattened (text)."""
 

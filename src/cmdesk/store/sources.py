@@ -19,6 +19,8 @@ from cmdesk.core.monitoring import (
     MIN_REFRESH_MINUTES,
     PAUSE_AFTER_FAILURES,
     FetchOutcome,
+    ImportReport,
+    NewSource,
     Source,
 )
 from cmdesk.i18n import _
@@ -165,6 +167,34 @@ class Sources:
             self.ws.record("source.added", url)
             source_id = int(cursor.lastrowid or 0)
         return self.get(source_id)
+
+    def add_many(self, items: list[NewSource]) -> ImportReport:
+        """Follow several sources at once (an OPML import): all of them, or none if one
+        is refused. Sources already followed are reported, not an error."""
+        added: list[str] = []
+        known: list[str] = []
+        with self.ws.atomic() as db:
+            for item in items:
+                url = check_feed_url(item.url)
+                if db.execute("SELECT 1 FROM source WHERE url = ?", (url,)).fetchone():
+                    known.append(url)
+                    continue
+                db.execute(
+                    "INSERT INTO source(url, title, category, site_url, preset, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        url,
+                        item.title.strip(),
+                        item.category.strip(),
+                        item.site_url,
+                        item.preset,
+                        _iso(utc_now()),
+                    ),
+                )
+                added.append(url)
+            if added:
+                self.ws.record("source.imported", str(len(added)))
+        return ImportReport(tuple(added), tuple(known))
 
     def update(self, source_id: int, **fields: Any) -> Changes:
         unknown = set(fields) - set(EDITABLE)

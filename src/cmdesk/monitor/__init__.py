@@ -1,0 +1,1 @@
+"""Feeds: fetching, parsing, sanitising, OPML, discovery and refresh scheduling."""
