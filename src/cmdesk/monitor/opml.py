@@ -65,7 +65,8 @@ def read_opml(data: bytes) -> list[NewSource]:
         url = str(item.get("url", "")).strip()
         title = str(item.get("title", "")).strip()
         if not url.lower().startswith(("http://", "https://")):
-            bad.append(f"{title or '?'} ({url or _('no address')})")
+            address = url or _("no address")
+            bad.append(f"{title or '?'} ({address})")
             continue
         if url in seen:
             continue
