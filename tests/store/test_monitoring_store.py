@@ -247,3 +247,25 @@ def test_search_index_follows_inserts_updates_and_source_renames(ws: Workspace) 
     ws.sources.update(source.id, title="Presse locale")
     assert search("source:blog") == 0 and search('source:"presse locale"') == 1
     assert ws.mentions.page()[0].source == "Presse locale"
+
+
+def test_text_search_folds_accents_pages_and_combines_with_filters(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed", title="Blog")
+    entries = [
+        entry(n, title=f"Réclamation numéro {n} au sujet de la galette", text="trop cuite")
+        for n in range(12)
+    ] + [entry(100, title="Ouverture de la nouvelle boutique du quartier", text="bravo")]
+    refresh(ws, source.id, *entries)
+    flt = MentionFilter(query="reclam")  # prefix, no accent: as typed in the search box
+    assert ws.mentions.count(flt) == 12
+    first = ws.mentions.ids(flt, limit=5)
+    rest = ws.mentions.ids(flt, before=first[-1], limit=50)
+    assert len(first) == 5 and len(rest) == 7 and first[-1] > rest[0]
+    assert ws.mentions.ids(flt) == sorted(first + rest, reverse=True)
+    ws.mentions.set_archived(first[:2])
+    assert ws.mentions.count(flt) == 10  # archived ones leave the inbox, search included
+    hits = ws.mentions.search(MentionFilter(query="cuite galette", state="all"))
+    assert len(hits) == 12 and hits[0].snippet == "trop [cuite]"
+    assert ws.mentions.search(MentionFilter(query='"); DROP TABLE mention; --')) == []
+    rows = ws.mentions.by_ids(first)
+    assert set(rows) == set(first) and rows[first[0]].title.startswith("Réclamation")

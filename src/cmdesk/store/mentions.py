@@ -8,6 +8,7 @@ and a date range is an id range.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -50,6 +51,26 @@ def _site(url: str) -> str:
         if host.startswith(prefix):
             return host[len(prefix) :]
     return host
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: int
+    title: str
+    url: str
+    published_at: datetime
+    source: str
+    snippet: str
+
+
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def search_expression(text: str) -> str:
+    """An FTS5 query for words typed in the search box: every word, as a prefix (so the
+    list narrows while typing), quoted so no word is read as an FTS5 operator."""
+    words = _TOKEN_RE.findall(text)
+    return " ".join(f'"{w}"*' for w in words)
 
 
 @dataclass(frozen=True)
@@ -304,27 +325,73 @@ class Mentions:
             params.append(key_for(flt.until))
         return clauses, params
 
+    def _select(
+        self, columns: str, flt: MentionFilter, before: int | None
+    ) -> tuple[str, list[Any]]:
+        """SQL for the list, newest first. A text query drives the scan from the FTS index
+        in rowid order, which stays fast at a million mentions."""
+        clauses, params = self._where(flt)
+        match = search_expression(flt.query)
+        key = "f.rowid" if match else "m.id"
+        source = "mention_fts f JOIN mention m ON m.id = f.rowid" if match else "mention m"
+        if match:
+            clauses.insert(0, "mention_fts MATCH ?")
+            params.insert(0, match)
+        if before is not None:
+            clauses.append(f"{key} < ?")
+            params.append(before)
+        where = " AND ".join(clauses) or "1"
+        return f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {key} DESC", params
+
     def page(
         self, flt: MentionFilter = MentionFilter(), *, before: int | None = None, limit: int = 100
     ) -> list[Mention]:
         """A page of the list, newest first, after the row `before` (keyset paging)."""
-        clauses, params = self._where(flt)
-        if before is not None:
-            clauses.append("m.id < ?")
-            params.append(before)
-        where = " AND ".join(clauses) or "1"
-        sql = f"SELECT {_LIST_COLUMNS} FROM mention m WHERE {where} ORDER BY m.id DESC LIMIT ?"
+        sql, params = self._select(_LIST_COLUMNS, flt, before)
         with self.ws.reading() as db:
-            rows = db.execute(sql, (*params, limit)).fetchall()
+            rows = db.execute(sql + " LIMIT ?", (*params, limit)).fetchall()
         return [_mention(r) for r in rows]
 
-    def count(self, flt: MentionFilter = MentionFilter()) -> int:
-        clauses, params = self._where(flt)
-        where = " AND ".join(clauses) or "1"
+    def ids(
+        self, flt: MentionFilter = MentionFilter(), *, before: int | None = None, limit: int = 2000
+    ) -> list[int]:
+        """Only the ids of a page: the list model keeps ids and loads rows as they show."""
+        sql, params = self._select("m.id", flt, before)
         with self.ws.reading() as db:
-            return int(
-                db.execute(f"SELECT count(*) FROM mention m WHERE {where}", params).fetchone()[0]
-            )
+            return [r[0] for r in db.execute(sql + " LIMIT ?", (*params, limit))]
+
+    def by_ids(self, ids: Sequence[int]) -> dict[int, Mention]:
+        found: dict[int, Mention] = {}
+        with self.ws.reading() as db:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                for row in db.execute(
+                    f"SELECT {_LIST_COLUMNS} FROM mention m WHERE m.id IN ({marks})", chunk
+                ):
+                    found[row[0]] = _mention(row)
+        return found
+
+    def count(self, flt: MentionFilter = MentionFilter()) -> int:
+        sql, params = self._select("count(*)", flt, None)
+        sql = sql.rsplit(" ORDER BY ", 1)[0]
+        with self.ws.reading() as db:
+            return int(db.execute(sql, params).fetchone()[0])
+
+    def search(
+        self, flt: MentionFilter, *, before: int | None = None, limit: int = 50
+    ) -> list[SearchHit]:
+        """Full-text hits with a highlighted snippet of the text, newest first."""
+        if not search_expression(flt.query):
+            return []
+        columns = (
+            "m.id, m.title, m.url, m.published_at, m.source, "
+            "snippet(mention_fts, 1, '[', ']', '…', 16)"
+        )
+        sql, params = self._select(columns, flt, before)
+        with self.ws.reading() as db:
+            rows = db.execute(sql + " LIMIT ?", (*params, limit)).fetchall()
+        return [SearchHit(r[0], r[1], r[2], parse_iso(r[3]), r[4], r[5]) for r in rows]
 
     # -- the user's changes ------------------------------------------------------------------
 
