@@ -11,7 +11,7 @@ import contextlib
 import gettext
 import locale
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 DOMAIN = "cmdesk"
@@ -74,3 +74,14 @@ def format_ago(moment: datetime, now: datetime | None = None) -> str:
     if abs(delta) < timedelta(minutes=1):
         return _("just now")
     return format_timedelta(delta, add_direction=True, locale=_language)
+
+
+def format_when(moment: datetime, tz: tzinfo | None = None, *, year: bool | None = None) -> str:
+    """A date and time as people read them: "23 nov. 06:46", with the year only when it
+    is not this year (or when `year` is True), in the given zone (the client's)."""
+    from babel.dates import format_skeleton, format_time
+
+    local = moment.astimezone(tz) if tz is not None else moment
+    show_year = year if year is not None else local.year != datetime.now(local.tzinfo).year
+    day = format_skeleton("yMMMd" if show_year else "MMMd", local, locale=_language)
+    return f"{day} {format_time(local, 'short', locale=_language)}"

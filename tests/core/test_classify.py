@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmdesk.core.classify import detect_language, estimate, words
+from cmdesk.core.classify import detect_language, estimate, readable_reason, words
 
 # (text, language, sentiment): customer voices as community managers meet them.
 LABELLED = [
@@ -74,3 +74,10 @@ def test_given_language_skips_detection() -> None:
 )
 def test_language_detection(text: str, language: str) -> None:
     assert detect_language(words(text)) == language
+
+
+def test_reasons_are_shown_as_written() -> None:
+    text = "Aucune réponse du service client, très DÉÇUE 😡"
+    result = estimate(text)
+    # "très" strengthens "déçue" (−2 × 1.5); the words come back with their accents.
+    assert readable_reason(result.reason, text) == "aucune réponse −3, déçue −3, 😡 −3"

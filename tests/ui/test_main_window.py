@@ -16,6 +16,7 @@ from cmdesk.store.home import create_client
 from cmdesk.ui.dialogs.new_client import NewClientDialog
 from cmdesk.ui.dialogs.switcher import ClientSwitcher
 from cmdesk.ui.views.empty import EmptySectionView
+from cmdesk.ui.views.monitoring import MonitoringView
 from cmdesk.ui.views.sections import SECTIONS
 from cmdesk.ui.views.welcome import WelcomeView
 
@@ -43,7 +44,10 @@ def test_demo_client_opens_and_every_section_is_reachable_by_keyboard(make_windo
         )
         assert window.current_section() == section.key
         view = window.stack.currentWidget()
-        if section.key != "settings":
+        if section.key == "monitoring":
+            assert isinstance(view, MonitoringView)
+            assert view.model.rowCount() > 10  # the demo's mentions
+        elif section.key != "settings":
             assert isinstance(view, EmptySectionView)
             # Empty sections explain what they will do and how to start, in French.
             texts = " ".join(w.text() for w in view.findChildren(type(window.client_info)))

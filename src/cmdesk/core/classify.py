@@ -185,3 +185,20 @@ def _longest_phrase(
             if value is not None:
                 return size, value
     return None
+
+
+_ANY_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def readable_reason(reason: str, text: str) -> str:
+    """The stored reason with the words as the author wrote them ("déçue", not "decue").
+
+    Reasons are stored folded (cheap to compute for every entry); the original spelling
+    is found again in the text only when one mention is shown.
+    """
+    if not reason:
+        return reason
+    spelled: dict[str, str] = {}
+    for word in _ANY_WORD_RE.findall(text):
+        spelled.setdefault(fold(word), word.lower())
+    return re.sub(r"[a-z0-9]+", lambda m: spelled.get(m.group(0), m.group(0)), reason)

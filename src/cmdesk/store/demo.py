@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cmdesk.store import backup as backups
+from cmdesk.store.demo_monitoring import populate_monitoring
 from cmdesk.store.home import create_client, find_client
 from cmdesk.store.lock import WorkspaceLock
 from cmdesk.store.paths import Home
@@ -83,3 +84,4 @@ def populate(ws: Workspace) -> None:
         ws.set_setting("playbook.tone", _PLAYBOOK_TONE)
         ws.set_setting("response_target_hours", {"high": 2, "normal": 24, "low": 72})
         ws.record("demo.created", "Le Fournil de Léa", actor="cmdesk")
+    populate_monitoring(ws)

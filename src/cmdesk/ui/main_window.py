@@ -46,6 +46,7 @@ from cmdesk.ui.icons import app_icon, icon, swatch
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
 from cmdesk.ui.views.empty import EmptySectionView
+from cmdesk.ui.views.monitoring import MonitoringView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.welcome import WelcomeView
@@ -161,6 +162,12 @@ class MainWindow(QMainWindow):
         for section in SECTIONS:
             if section.key == "settings":
                 view: QWidget = self._settings_view()
+            elif section.key == "monitoring":
+                self.monitoring_view = MonitoringView(self.tasks)
+                self.monitoring_view.message.connect(
+                    lambda text: self.statusBar().showMessage(text, 8000)
+                )
+                view = self.monitoring_view
             else:
                 empty = EmptySectionView(section)
                 empty.go_to_settings.connect(lambda: self.show_section("settings"))
@@ -279,6 +286,7 @@ class MainWindow(QMainWindow):
             self.welcome.deleteLater()
             self.welcome = None
         self.nav.setEnabled(True)
+        self.monitoring_view.set_workspace(ws)
         self.workspace_changed.emit(EVERYTHING)
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
@@ -307,6 +315,7 @@ class MainWindow(QMainWindow):
             self.previous = self.workspace.path
             self.workspace.close()
             self.workspace = None
+        self.monitoring_view.set_workspace(None)
         self._show_no_client()
 
     def _show_no_client(self) -> None:
@@ -608,6 +617,8 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         if ws is None:
             return
+        if changes != EVERYTHING:  # a newly opened workspace was already loaded
+            self.monitoring_view.on_changes(changes)
         if changes.profile or changes.workspace:
             profile = ws.profile()
             self.setWindowTitle(f"{profile.name} — cmdesk")

@@ -1,0 +1,1 @@
+"""Qt models: one per list (house rule 5)."""

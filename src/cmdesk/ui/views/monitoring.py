@@ -1,0 +1,501 @@
+"""Veille: sources and topics on the left, the mention list, and the reading pane.
+
+Everything the list shows comes from the workspace through the paged model; every
+change (read, star, archive, tag, sentiment) is a write task whose Changes come back
+through `workspace_changed`, like every other screen (house rule 4).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.changes import Changes
+from cmdesk.core.classify import readable_reason
+from cmdesk.core.monitoring import SENTIMENT_LABELS, SENTIMENTS, Mention, Source
+from cmdesk.i18n import N_, _, format_ago, format_when
+from cmdesk.store.mentions import MentionFilter
+from cmdesk.store.workspace import Workspace
+from cmdesk.ui.models.mentions import MentionListModel
+from cmdesk.ui.tasks import TaskManager
+from cmdesk.ui.widgets.reader import Reader
+
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
+STATES = (
+    ("inbox", N_("Inbox")),
+    ("unread", N_("Unread")),
+    ("starred", N_("Starred")),
+    ("archived", N_("Archived")),
+)
+
+
+def source_state(source: Source) -> str:
+    """A source's health in plain words, for its tooltip and the sources list."""
+    if not source.enabled:
+        return _("Turned off.")
+    if source.paused:
+        return _("Paused after repeated failures: {error} Turn it back on to try again.").format(
+            error=source.last_error
+        )
+    parts = []
+    if source.last_success_at:
+        parts.append(_("Last fetched {ago}.").format(ago=format_ago(source.last_success_at)))
+    else:
+        parts.append(_("Not fetched yet."))
+    if source.last_error and source.failures:
+        parts.append(_("Last attempt failed: {error}").format(error=source.last_error))
+    if source.next_refresh_at:
+        parts.append(_("Next check {when}.").format(when=format_ago(source.next_refresh_at)))
+    return " ".join(parts)
+
+
+class MonitoringView(QWidget):
+    message = Signal(str)  # for the status bar
+
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("view-monitoring")
+        self.tasks = tasks
+        self.ws: Workspace | None = None
+        self.model = MentionListModel(self)
+        self._current: Mention | None = None
+        self._build()
+        self._shortcuts()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 6, 8, 6)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(_("Search mentions (Ctrl+F): words, accents optional"))
+        self.search.textChanged.connect(self._search_changed)
+        bar.addWidget(self.search, 1)
+        self.sentiment_filter = QComboBox()
+        self.sentiment_filter.addItem(_("Any sentiment"), "")
+        for value in SENTIMENTS:
+            self.sentiment_filter.addItem(_(SENTIMENT_LABELS[value]), value)
+        self.sentiment_filter.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(self.sentiment_filter)
+        self.count_label = QLabel()
+        bar.addWidget(self.count_label)
+        root.addLayout(bar)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setMinimumWidth(180)
+        self.tree.currentItemChanged.connect(lambda *_a: self._apply_filter())
+        splitter.addWidget(self.tree)
+
+        self.list_stack = QStackedWidget()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 24)
+        header.resizeSection(2, 130)
+        header.resizeSection(3, 100)
+        header.resizeSection(4, 72)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(lambda _i: self.open_in_browser())
+        self.list_stack.addWidget(self.table)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setMargin(32)
+        self.list_stack.addWidget(self.empty)
+        splitter.addWidget(self.list_stack)
+
+        pane = QWidget()
+        pane_layout = QVBoxLayout(pane)
+        pane_layout.setContentsMargins(12, 8, 12, 8)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        pane_layout.addWidget(self.title)
+        self.meta = QLabel()
+        self.meta.setWordWrap(True)
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        pane_layout.addWidget(self.meta)
+        row = QHBoxLayout()
+        self.sentiment_box = QComboBox()
+        for value in SENTIMENTS:
+            self.sentiment_box.addItem(_(SENTIMENT_LABELS[value]), value)
+        self.sentiment_box.setToolTip(_("Correct the sentiment: your choice is kept"))
+        self.sentiment_box.activated.connect(self._sentiment_chosen)
+        row.addWidget(QLabel(_("Sentiment:")))
+        row.addWidget(self.sentiment_box)
+        self.reason = QLabel()
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason.setWordWrap(True)
+        row.addWidget(self.reason, 1)
+        pane_layout.addLayout(row)
+        self.tags_label = QLabel()
+        self.tags_label.setTextFormat(Qt.TextFormat.PlainText)
+        pane_layout.addWidget(self.tags_label)
+        buttons = QHBoxLayout()
+        for text, tip, slot in (
+            (_("Open"), _("Open in the browser (O)"), self.open_in_browser),
+            (_("Star"), _("Star or unstar (S)"), self.toggle_star),
+            (_("Read/unread"), _("Mark read or unread (M)"), self.toggle_read),
+            (_("Tag…"), _("Add a tag (T)"), self.add_tag),
+            (_("Archive"), _("Archive or bring back (E)"), self.toggle_archive),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        pane_layout.addLayout(buttons)
+        self.reader = Reader()
+        self.reader.link_refused.connect(
+            lambda url: self.message.emit(_("This link was not opened: {url}").format(url=url))
+        )
+        pane_layout.addWidget(self.reader, 1)
+        self.pane = pane
+        splitter.addWidget(pane)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([190, 640, 400])
+        root.addWidget(splitter, 1)
+        self._show_mention(None)
+
+    def _shortcuts(self) -> None:
+        def key(
+            sequence: str | QKeySequence | QKeySequence.StandardKey, slot: Callable[[], Any]
+        ) -> None:
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        key(QKeySequence.StandardKey.Find, self._focus_search)
+        key("J", lambda: self._move(1))
+        key("K", lambda: self._move(-1))
+        key("M", self.toggle_read)
+        key("S", self.toggle_star)
+        key("E", self.toggle_archive)
+        key("T", self.add_tag)
+        key("O", self.open_in_browser)
+        key("Escape", self._leave_search)
+
+    # -- workspace -------------------------------------------------------------------------
+
+    def set_workspace(self, ws: Workspace | None) -> None:
+        self.ws = ws
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._fill_tree()
+        self.model.set_workspace(ws, self._filter())
+        self._after_reset()
+
+    def on_changes(self, changes: Changes) -> None:
+        if self.ws is None:
+            return
+        if changes.sources or changes.topics or changes.workspace:
+            self._fill_tree()
+        if changes.mentions or changes.workspace:
+            keep = self._current.id if self._current else None
+            self.model.reload()
+            self._after_reset(keep)
+
+    # -- filters -----------------------------------------------------------------------------
+
+    def _fill_tree(self) -> None:
+        selected = self._tree_filter()
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        ws = self.ws
+        for state, label in STATES:
+            item = QTreeWidgetItem([_(label)])
+            item.setData(0, FILTER_ROLE, ("state", state))
+            self.tree.addTopLevelItem(item)
+        if ws is not None:
+            sources = ws.sources.all()
+            if sources:
+                top = QTreeWidgetItem([_("Sources")])
+                top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                self.tree.addTopLevelItem(top)
+                folders: dict[str, QTreeWidgetItem] = {}
+                for source in sources:
+                    parent = top
+                    if source.category:
+                        if source.category not in folders:
+                            folder = QTreeWidgetItem([source.category])
+                            folder.setFlags(folder.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                            top.addChild(folder)
+                            folders[source.category] = folder
+                        parent = folders[source.category]
+                    prefix = "⚠ " if (source.paused or source.failures) else ""
+                    item = QTreeWidgetItem([prefix + source.display_name])
+                    item.setData(0, FILTER_ROLE, ("source", source.id))
+                    item.setToolTip(0, f"{source.url}\n{source_state(source)}")
+                    parent.addChild(item)
+                top.setExpanded(True)
+                for folder in folders.values():
+                    folder.setExpanded(True)
+        self.tree.blockSignals(False)
+        self._select_tree(selected)
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        found: list[QTreeWidgetItem] = []
+        pending = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while pending:
+            item = pending.pop(0)
+            if item is None:
+                continue
+            found.append(item)
+            pending += [item.child(i) for i in range(item.childCount())]
+        return found
+
+    def _select_tree(self, wanted: tuple[str, Any] | None) -> None:
+        wanted = wanted or ("state", "inbox")
+        items = self._items()
+        chosen = next((i for i in items if i.data(0, FILTER_ROLE) == wanted), items[0])
+        self.tree.blockSignals(True)
+        self.tree.setCurrentItem(chosen)
+        self.tree.blockSignals(False)
+
+    def _tree_filter(self) -> tuple[str, Any] | None:
+        item = self.tree.currentItem()
+        data = item.data(0, FILTER_ROLE) if item is not None else None
+        return (str(data[0]), data[1]) if data else None
+
+    def _filter(self) -> MentionFilter:
+        kind, value = self._tree_filter() or ("state", "inbox")
+        return MentionFilter(
+            query=self.search.text().strip(),
+            state=value if kind == "state" else "inbox",
+            source_id=int(value) if kind == "source" else None,
+            sentiment=self.sentiment_filter.currentData() or "",
+        )
+
+    def _apply_filter(self) -> None:
+        if self.ws is None:
+            return
+        self.model.set_filter(self._filter())
+        self._after_reset()
+
+    def _search_changed(self) -> None:
+        # Typing stays fluid: the query runs once the keyboard pauses.
+        if not hasattr(self, "_search_timer"):
+            self._search_timer = QTimer(self)
+            self._search_timer.setSingleShot(True)
+            self._search_timer.setInterval(120)
+            self._search_timer.timeout.connect(self._apply_filter)
+        self._search_timer.start()
+
+    def _after_reset(self, keep: int | None = None) -> None:
+        rows = self.model.rowCount()
+        if rows == 0:
+            self.empty.setText(self._empty_text())
+            self.list_stack.setCurrentWidget(self.empty)
+            self._show_mention(None)
+            self.count_label.setText("")
+            return
+        self.list_stack.setCurrentWidget(self.table)
+        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
+        self.count_label.setText(_("{count} mentions").format(count=f"{rows}{more}"))
+        row = self.model.row_of(keep) if keep is not None else None
+        self.table.selectRow(row if row is not None else 0)
+
+    def _empty_text(self) -> str:
+        if self.ws is None:
+            return ""
+        if not self.ws.sources.all():
+            return _(
+                "No source yet. Add the feeds that speak about the client: a blog, a news "
+                "site, a Google Alerts or Reddit feed, or import an OPML file from your feed "
+                "reader."
+            )
+        if self.search.text().strip():
+            return _("No mention matches “{query}”.").format(query=self.search.text().strip())
+        return _("Nothing here. New mentions appear as the sources are refreshed.")
+
+    # -- the current mention ---------------------------------------------------------------
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        mention = self.model.mention(current.row()) if current.isValid() else None
+        if mention is not None and self.ws is not None:
+            mention = self.ws.mentions.get(mention.id)
+        self._show_mention(mention)
+        if mention is not None and not mention.read:
+            self._write(lambda ws: ws.mentions.set_read([mention.id]), [mention.id])
+
+    def _show_mention(self, mention: Mention | None) -> None:
+        self._current = mention
+        self.pane.setEnabled(mention is not None)
+        if mention is None:
+            self.title.setText("")
+            self.meta.setText("")
+            self.reason.setText("")
+            self.tags_label.setText("")
+            self.reader.setHtml("")
+            return
+        tz = ZoneInfo(self.ws.profile().timezone) if self.ws else None
+        when = format_when(mention.published_at, tz, year=True)
+        parts = [mention.source, when]
+        if mention.author:
+            parts.insert(1, mention.author)
+        if mention.language:
+            parts.append(mention.language.upper())
+        self.title.setText(mention.title or _("(untitled)"))
+        self.meta.setText(" · ".join(p for p in parts if p))
+        index = self.sentiment_box.findData(mention.sentiment or "neutral")
+        self.sentiment_box.setCurrentIndex(max(index, 0))
+        if mention.sentiment_by_user:
+            self.reason.setText(_("set by hand"))
+        elif mention.sentiment_reason:
+            words = readable_reason(mention.sentiment_reason, f"{mention.title} {mention.text}")
+            self.reason.setText(_("because of: {words}").format(words=words))
+        else:
+            self.reason.setText(_("no telling words found"))
+        self.tags_label.setText(
+            _("Tags: {tags}").format(tags=", ".join(mention.tags)) if mention.tags else ""
+        )
+        href = html.escape(mention.url, quote=True)
+        link = f'<p><a href="{href}">{html.escape(mention.url)}</a></p>' if mention.url else ""
+        self.reader.setHtml((mention.html or f"<p>{html.escape(mention.text)}</p>") + link)
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self._current is not None:
+            return [self._current.id]
+        return [self.model.mention_id(r) for r in rows]
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _write(self, fn: Callable[[Workspace], Changes], ids: list[int]) -> None:
+        ws = self.ws
+        if ws is None or not ids:
+            return
+        self.tasks.run(
+            _("Saving"),
+            lambda ctx: fn(ws),
+            lambda _changes: self._refresh_rows(ids),
+            write=True,
+            cancellable=False,
+        )
+
+    def _refresh_rows(self, ids: list[int]) -> None:
+        self.model.refresh_ids(ids)
+        if self._current is not None and self._current.id in ids and self.ws is not None:
+            self._show_mention(self.ws.mentions.get(self._current.id))
+
+    def _bulk(self, attribute: str, setter: str) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        rows = self.model.by_ids_cached(ids)
+        # One state for the whole selection: if any lacks it, all get it.
+        value = not all(getattr(m, attribute) for m in rows)
+        self._write(lambda ws: getattr(ws.mentions, setter)(ids, value), ids)
+
+    def toggle_read(self) -> None:
+        self._bulk("read", "set_read")
+
+    def toggle_star(self) -> None:
+        self._bulk("starred", "set_starred")
+
+    def toggle_archive(self) -> None:
+        ids = self.selected_ids()
+        if not ids or self.ws is None:
+            return
+        rows = self.model.by_ids_cached(ids)
+        value = not all(m.archived for m in rows)
+        ws = self.ws
+        self.tasks.run(
+            _("Saving"),
+            lambda ctx: ws.mentions.set_archived(ids, value),
+            lambda _c: self._after_archive(ids),
+            write=True,
+            cancellable=False,
+        )
+
+    def _after_archive(self, ids: list[int]) -> None:
+        # Archived mentions leave the inbox: reload, keeping the place in the list.
+        row = self.table.currentIndex().row()
+        self.model.reload()
+        self._after_reset()
+        if self.model.rowCount():
+            self.table.selectRow(min(max(row, 0), self.model.rowCount() - 1))
+        self.message.emit(_("{count} mentions archived or brought back.").format(count=len(ids)))
+
+    def add_tag(self) -> None:
+        ids = self.selected_ids()
+        if not ids or self.ws is None:
+            return
+        name, ok = QInputDialog.getItem(
+            self, _("Add a tag"), _("Tag:"), self.ws.mentions.tags(), 0, True
+        )
+        if ok and name.strip():
+            self._write(lambda ws: ws.mentions.add_tag(ids, name), ids)
+
+    def open_in_browser(self) -> None:
+        if self._current is not None and self._current.url:
+            from PySide6.QtCore import QUrl
+
+            self.reader.anchorClicked.emit(QUrl(self._current.url))
+
+    def _sentiment_chosen(self, _index: int) -> None:
+        mention = self._current
+        value = self.sentiment_box.currentData()
+        if mention is not None and value and value != mention.sentiment:
+            self._write(lambda ws: ws.mentions.set_sentiment(mention.id, value), [mention.id])
+
+    def _move(self, step: int) -> None:
+        row = self.table.currentIndex().row() + step
+        if 0 <= row < self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 1),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _leave_search(self) -> None:
+        if self.search.hasFocus():
+            self.table.setFocus()
