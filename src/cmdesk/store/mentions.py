@@ -199,7 +199,10 @@ class Mentions:
         self, db: sqlite3.Connection, url: str, title: str, published: datetime
     ) -> int | None:
         if url:
-            row = db.execute("SELECT id FROM mention WHERE url = ? LIMIT 1", (url,)).fetchone()
+            # "url != ''" lets SQLite use the partial index: without it, a full scan.
+            row = db.execute(
+                "SELECT id FROM mention WHERE url = ? AND url != '' LIMIT 1", (url,)
+            ).fetchone()
             if row:
                 return int(row[0])
         key = title_key(title)
@@ -207,8 +210,8 @@ class Mentions:
             return None
         low, high = key_for(published - SAME_TITLE_WINDOW), key_for(published + SAME_TITLE_WINDOW)
         row = db.execute(
-            "SELECT id FROM mention WHERE title_key = ? AND site = ? AND id BETWEEN ? AND ? "
-            "LIMIT 1",
+            "SELECT id FROM mention WHERE title_key = ? AND title_key != '' AND site = ? "
+            "AND id BETWEEN ? AND ? LIMIT 1",
             (key, _site(url), low, high),
         ).fetchone()
         return int(row[0]) if row else None

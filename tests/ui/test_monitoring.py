@@ -1,0 +1,198 @@
+"""The Veille view on real workspaces: the paged list, keyboard actions, the reading pane."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from cmdesk.core.monitoring import FetchOutcome, IncomingEntry
+from cmdesk.store.demo import build_demo
+from cmdesk.store.home import create_client
+from cmdesk.store.mentions import MentionFilter
+from cmdesk.store.paths import Home
+from cmdesk.ui.models.mentions import CACHE_ROWS, MentionListModel
+from cmdesk.ui.tasks import SyncTaskManager
+from cmdesk.ui.views.monitoring import MonitoringView
+from cmdesk.ui.widgets.reader import Reader, SafeDocument
+
+
+@pytest.fixture
+def demo_view(qtbot, gui_home: Home) -> Iterator[MonitoringView]:
+    from cmdesk.store.workspace import Workspace
+
+    ws = Workspace.open(build_demo(gui_home))
+    view = MonitoringView(SyncTaskManager())
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.set_workspace(ws)
+    view.show()
+    yield view
+    view.set_workspace(None)
+    ws.close()
+
+
+def test_model_follows_qt_rules(qtmodeltester, demo_view: MonitoringView) -> None:
+    qtmodeltester.check(demo_view.model, force_py=True)
+
+
+def test_selecting_marks_read_and_keys_act_on_the_mention(demo_view: MonitoringView, qtbot) -> None:
+    view = demo_view
+    ws = view.ws
+    assert ws is not None
+    first = view.model.mention_id(0)
+    assert ws.mentions.get(first).read  # shown in the pane: read
+    view.table.setFocus()
+    second = view.model.mention_id(1)
+    assert not ws.mentions.get(second).read
+    qtbot.keyClick(view.table, Qt.Key.Key_J)
+    assert view._current is not None and view._current.id == second
+    assert ws.mentions.get(second).read
+    qtbot.keyClick(view.table, Qt.Key.Key_S)
+    assert ws.mentions.get(second).starred
+    assert view.model.data(view.model.index(1, 0)) == "★"
+    qtbot.keyClick(view.table, Qt.Key.Key_M)
+    assert not ws.mentions.get(second).read
+    before = view.model.rowCount()
+    qtbot.keyClick(view.table, Qt.Key.Key_E)
+    assert ws.mentions.get(second).archived
+    assert view.model.rowCount() == before - 1  # archived: out of the inbox
+
+
+def test_search_and_sentiment_filters(demo_view: MonitoringView, qtbot) -> None:
+    view = demo_view
+    view.search.setText("decue")  # typed without the accent
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=2000)
+    assert "jamais prête" in view.title.text()
+    view.search.setText("xyzzy")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=2000)
+    assert "xyzzy" in view.empty.text()
+    view.search.clear()
+    qtbot.waitUntil(lambda: view.model.rowCount() > 10, timeout=2000)
+    view.sentiment_filter.setCurrentIndex(view.sentiment_filter.findData("negative"))
+    ws = view.ws
+    assert ws is not None
+    assert view.model.rowCount() == ws.mentions.count(MentionFilter(sentiment="negative")) > 2
+
+
+def test_correcting_the_sentiment_is_kept(demo_view: MonitoringView) -> None:
+    view = demo_view
+    ws = view.ws
+    assert ws is not None and view._current is not None
+    mention_id = view._current.id
+    view.sentiment_box.setCurrentIndex(view.sentiment_box.findData("positive"))
+    view._sentiment_chosen(view.sentiment_box.currentIndex())
+    assert ws.mentions.get(mention_id).sentiment == "positive"
+    assert ws.mentions.get(mention_id).sentiment_by_user
+    assert view.reason.text() == "set by hand"
+
+
+def test_empty_workspace_explains_how_to_start(qtbot, gui_home: Home) -> None:
+    ws = create_client(gui_home, "Vide")
+    view = MonitoringView(SyncTaskManager())
+    qtbot.addWidget(view)
+    view.set_workspace(ws)
+    assert view.list_stack.currentWidget() is view.empty
+    assert "OPML" in view.empty.text()
+    ws.close()
+
+
+def test_a_million_rows_scroll_with_a_bounded_cache(qtbot, tmp_path: Path) -> None:
+    # 12,000 rows stand for the million: the cache bound is what is checked.
+    home = Home(tmp_path / "h")
+    ws = create_client(home, "Gros")
+    source = ws.sources.add("https://big.example/feed")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    entries = tuple(
+        IncomingEntry(
+            guid=str(n),
+            url=f"https://big.example/{n}",
+            title=f"Article {n}",
+            published=now - timedelta(minutes=n),
+        )
+        for n in range(12_000)
+    )
+    ws.mentions.record_refresh(FetchOutcome(source_id=source.id, ok=True, entries=entries), now)
+    model = MentionListModel()
+    model.set_workspace(ws)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == 12_000
+    for row in range(0, 12_000, 7):
+        assert model.data(model.index(row, 1)) == f"Article {row}"
+    assert model.cached_rows <= CACHE_ROWS
+    ws.close()
+
+
+class _Handler(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+def test_reading_pane_loads_nothing_and_opens_only_web_links(qtbot, tmp_path: Path) -> None:
+    hits: list[str] = []
+
+    class Spy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Spy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG not really")
+    base = f"http://127.0.0.1:{server.server_port}"
+    handler = _Handler()
+    for scheme in ("http", "https", "mailto"):
+        QDesktopServices.setUrlHandler(scheme, handler, "open")
+    try:
+        reader = Reader()
+        qtbot.addWidget(reader)
+        reader.show()
+        before = SafeDocument.requests
+        reader.setHtml(
+            f'<p><img src="{base}/pixel.png"><img src="file://{secret}">'
+            '<img src="data:image/png;base64,iVBORw0KGgo="><img src="secret.png"></p>'
+            f'<a href="{base}/article">web</a> <a href="javascript:alert(1)">js</a>'
+            f'<a href="file://{secret}">file</a>'
+        )
+        reader.grab()  # lays the document out and paints it: images are asked for now
+        qtbot.wait(200)
+        assert SafeDocument.requests - before == 4  # each image asked of us once, refused
+        image = reader.document().resource(2, QUrl(f"file://{secret}"))
+        assert image.width() == 1  # the blank, not the file
+        reader.setHtml(
+            f'<html><head><link rel="stylesheet" href="{base}/style.css">'
+            f'<link rel="stylesheet" href="file://{secret}"></head>'
+            f'<body style="background: url({base}/bg.png)"><p>x</p></body></html>'
+        )
+        reader.grab()
+        qtbot.wait(200)
+        assert hits == []  # nothing fetched from the network
+        refused: list[str] = []
+        reader.link_refused.connect(refused.append)
+        for url in (f"{base}/article", "javascript:alert(1)", f"file://{secret}"):
+            reader.anchorClicked.emit(QUrl(url))
+        assert handler.urls == [f"{base}/article"]
+        assert refused == ["javascript:alert(1)", f"file://{secret}"]
+        assert hits == []  # opening a link goes to the browser, not to the pane
+    finally:
+        for scheme in ("http", "https", "mailto"):
+            QDesktopServices.unsetUrlHandler(scheme)
+        server.shutdown()
