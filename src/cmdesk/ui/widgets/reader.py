@@ -32,7 +32,7 @@ class SafeDocument(QTextDocument):
         super().__init__(parent)
         self.blank = _placeholder()
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
         SafeDocument.requests += 1
         value: Any = self.blank if kind == _IMAGE else ""
         # Remembered, so the same name is not asked for again at every paint.
