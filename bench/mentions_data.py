@@ -1,0 +1,125 @@
+"""A workspace with a million mentions (French and English), for the search, start-up
+and scrolling benchmarks. Built once and cached under bench/.cache/ (about 1 GB).
+
+The rows go in through the real schema (triggers keep the FTS index, like real refreshes)
+but in large batches, so building takes minutes rather than an hour.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cmdesk.core.client import ClientProfile
+from cmdesk.store import migrations
+from cmdesk.store.mentions import KEY_SHIFT
+from cmdesk.store.workspace import Workspace
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FR = _words(
+    "le la les un une des boulangerie pain levain croissant galette commande livraison "
+    "service client boutique équipe accueil qualité prix retard remboursement colis "
+    "réclamation délicieux déçu merci bravo attente quartier Lyon marché artisan farine "
+    "baguette tradition viennoiserie fermeture ouverture travaux samedi dimanche matin "
+    "recette chocolat noël fête apprenti atelier avis réseau article journal presse"
+)
+EN = _words(
+    "the a bakery bread sourdough croissant order delivery customer service shop staff "
+    "quality price late refund parcel complaint delicious disappointed thanks great wait "
+    "neighbourhood market baker flour tradition pastry opening works saturday sunday "
+    "morning recipe chocolate christmas workshop review news article press"
+)
+SENTIMENTS = ("negative", "neutral", "positive", "neutral")
+
+
+def _sentence(rng: random.Random, words: list[str], n: int) -> str:
+    return " ".join(rng.choice(words) for _ in range(n)).capitalize()
+
+
+def build(path: Path, count: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    partial = path.with_name(path.name + ".partial")
+    for leftover in (partial, partial.with_name(partial.name + "-wal")):
+        leftover.unlink(missing_ok=True)
+    with Workspace.create(partial, ClientProfile(name="Banc d'essai", slug="bench")) as ws:
+        db = ws.db
+        db.execute("PRAGMA synchronous = OFF")  # a generator, not user data
+        now = datetime.now(UTC)
+        db.execute("BEGIN")
+        for n in range(500):
+            db.execute(
+                "INSERT INTO source(url, title, category, created_at) VALUES (?, ?, ?, ?)",
+                (f"https://site{n}.example/feed", f"Site {n}", f"Cat {n % 12}", now.isoformat()),
+            )
+        db.execute("COMMIT")
+        start = now - timedelta(days=730)
+        span = (now - start).total_seconds()
+        started = time.perf_counter()
+        batch = 20_000
+        for first in range(0, count, batch):
+            rows = []
+            links = []
+            for n in range(first, min(first + batch, count)):
+                # Evenly spread over two years, in order: ids stay unique and time-ordered.
+                moment = start + timedelta(seconds=span * n / count)
+                mention_id = (int(moment.timestamp()) << KEY_SHIFT) + (n % 1000)
+                words = FR if rng.random() < 0.7 else EN
+                source = rng.randrange(500)
+                rows.append(
+                    (
+                        mention_id,
+                        f"https://site{source}.example/a/{n}",
+                        _sentence(rng, words, rng.randint(5, 10)),
+                        f"Site {source}",
+                        moment.isoformat(timespec="seconds"),
+                        moment.isoformat(timespec="seconds"),
+                        _sentence(rng, words, rng.randint(20, 60)) + ".",
+                        "fr" if words is FR else "en",
+                        rng.choice(SENTIMENTS),
+                        int(rng.random() < 0.6),
+                        int(rng.random() < 0.02),
+                    )
+                )
+                links.append((source + 1, f"g{n}", mention_id, moment.isoformat()))
+            db.execute("BEGIN")
+            db.executemany(
+                "INSERT INTO mention(id, url, title, source, published_at, fetched_at, text, "
+                "language, sentiment, read, starred) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            db.executemany(
+                "INSERT INTO mention_source(source_id, guid, mention_id, seen_at) VALUES (?,?,?,?)",
+                links,
+            )
+            db.execute("COMMIT")
+            done = min(first + batch, count)
+            rate = done / (time.perf_counter() - started)
+            print(f"\r  {done:>9,} mentions  ({rate:,.0f}/s)", end="", file=sys.stderr)
+        print(file=sys.stderr)
+        db.execute("PRAGMA optimize")
+    os.replace(partial, path)
+    return path
+
+
+def workspace(count: int = 1_000_000) -> Path:
+    """The cached benchmark workspace with `count` mentions (built if missing)."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"mentions-{count}-v{migrations.LATEST}.cmdesk"
+    if not path.exists():
+        print(f"Building {path.name} (once; cached for later runs)…", file=sys.stderr)
+        build(path, count)
+    return path
+
+
+if __name__ == "__main__":
+    print(workspace(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000))
