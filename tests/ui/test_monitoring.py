@@ -28,7 +28,7 @@ def demo_view(qtbot, gui_home: Home) -> Iterator[MonitoringView]:
     from cmdesk.store.workspace import Workspace
 
     ws = Workspace.open(build_demo(gui_home))
-    view = MonitoringView(SyncTaskManager())
+    view = MonitoringView(SyncTaskManager(), interactive=False)
     qtbot.addWidget(view)
     view.resize(1200, 700)
     view.set_workspace(ws)
@@ -196,3 +196,70 @@ def test_reading_pane_loads_nothing_and_opens_only_web_links(qtbot, tmp_path: Pa
         for scheme in ("http", "https", "mailto"):
             QDesktopServices.unsetUrlHandler(scheme)
         server.shutdown()
+
+
+def test_opml_import_and_export_from_the_view(demo_view: MonitoringView, tmp_path: Path) -> None:
+    view = demo_view
+    ws = view.ws
+    assert ws is not None
+    exported = tmp_path / "sources.opml"
+    view.export_opml(str(exported))
+    assert exported.read_bytes().count(b"xmlUrl=") == len(ws.sources.all())
+    extra = tmp_path / "extra.opml"
+    extra.write_text(
+        '<opml version="2.0"><body><outline text="Nouveau" xmlUrl="https://new.example/feed"/>'
+        '<outline text="Lyon Gourmand" xmlUrl="https://www.lyon-gourmand.example/feed/"/>'
+        "</body></opml>"
+    )
+    view.import_opml(str(extra))
+    assert ws.sources.find("https://new.example/feed") is not None
+    names = [view.tree.topLevelItem(i).text(0) for i in range(view.tree.topLevelItemCount())]
+    assert "Sources" in names
+    before = len(ws.sources.all())
+    bad = tmp_path / "bad.opml"
+    bad.write_text("<html>not a list</html>")
+    view.import_opml(str(bad))
+    assert len(ws.sources.all()) == before  # nothing imported
+    assert "not an OPML" in view.last_error
+
+
+def test_sources_dialog_edits_and_removes(demo_view: MonitoringView, qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from cmdesk.ui.dialogs.sources import SourcesDialog
+
+    ws = demo_view.ws
+    assert ws is not None
+    dialog = SourcesDialog(ws, demo_view.tasks)
+    qtbot.addWidget(dialog)
+    first = dialog.current()
+    assert first is not None and dialog.state.text()  # state in plain words
+    dialog.title.setText("Alerte renommée")
+    dialog.interval.setValue(120)
+    dialog._save()
+    assert ws.sources.get(first.id).title == "Alerte renommée"
+    assert ws.sources.get(first.id).refresh_minutes == 120
+    dialog.url.setText("not a url")
+    seen: list[str] = []
+
+    def close_warning() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.close()
+
+    QTimer.singleShot(100, close_warning)
+    dialog._save()
+    assert seen and "not a web address" in seen[0]
+    count = len(ws.sources.all())
+
+    def confirm() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            next(b for b in box.buttons() if "Stop" in b.text()).click()
+
+    QTimer.singleShot(100, confirm)
+    dialog._remove()
+    assert len(ws.sources.all()) == count - 1
+    assert dialog.changed

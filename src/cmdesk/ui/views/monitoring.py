@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,11 +18,14 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -34,12 +38,14 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.changes import Changes
 from cmdesk.core.classify import readable_reason
-from cmdesk.core.monitoring import SENTIMENT_LABELS, SENTIMENTS, Mention, Source
+from cmdesk.core.errors import CmdeskError
+from cmdesk.core.monitoring import SENTIMENT_LABELS, SENTIMENTS, ImportReport, Mention, Source
 from cmdesk.i18n import N_, _, format_ago, format_when
+from cmdesk.monitor.opml import read_opml, write_opml
 from cmdesk.store.mentions import MentionFilter
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.models.mentions import MentionListModel
-from cmdesk.ui.tasks import TaskManager
+from cmdesk.ui.tasks import TaskContext, TaskManager
 from cmdesk.ui.widgets.reader import Reader
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -74,10 +80,14 @@ def source_state(source: Source) -> str:
 class MonitoringView(QWidget):
     message = Signal(str)  # for the status bar
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tasks: TaskManager, parent: QWidget | None = None, *, interactive: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("view-monitoring")
         self.tasks = tasks
+        self.interactive = interactive  # False in smoke runs and tests: no modal dialogs
+        self.last_error = ""
         self.ws: Workspace | None = None
         self.model = MentionListModel(self)
         self._current: Mention | None = None
@@ -106,6 +116,17 @@ class MonitoringView(QWidget):
         bar.addWidget(self.sentiment_filter)
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
+        self.sources_button = QToolButton()
+        self.sources_button.setText(_("Sources"))
+        self.sources_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.sources_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.sources_button)
+        menu.addAction(_("Manage the sources…"), self.manage_sources)
+        menu.addSeparator()
+        menu.addAction(_("Import an OPML file…"), self.import_opml)
+        menu.addAction(_("Export the sources as OPML…"), self.export_opml)
+        self.sources_button.setMenu(menu)
+        bar.addWidget(self.sources_button)
         root.addLayout(bar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -491,6 +512,86 @@ class MonitoringView(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def manage_sources(self) -> None:
+        if self.ws is None:
+            return
+        from cmdesk.ui.dialogs.sources import SourcesDialog
+
+        dialog = SourcesDialog(self.ws, self.tasks, self)
+        dialog.exec()
+        if dialog.changed:
+            self.on_changes(Changes(sources=True, mentions=True))
+
+    def import_opml(self, path: str | None = None) -> None:
+        if self.ws is None:
+            return
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Import an OPML file"), "", _("Subscription lists (*.opml *.xml)")
+            )
+            if not path:
+                return
+        ws, chosen = self.ws, Path(path)
+
+        def work(ctx: TaskContext) -> ImportReport:
+            return ws.sources.add_many(read_opml(chosen.read_bytes()))
+
+        def done(report: ImportReport) -> None:
+            self.on_changes(Changes(sources=True))
+            self.message.emit(
+                _("{added} sources added, {known} already followed.").format(
+                    added=len(report.added), known=len(report.already_followed)
+                )
+            )
+
+        self.tasks.run(
+            _("Importing sources"),
+            work,
+            done,
+            self._failed(_("Nothing was imported")),
+            write=True,
+            cancellable=False,
+        )
+
+    def export_opml(self, path: str | None = None) -> None:
+        if self.ws is None:
+            return
+        if path is None:
+            name = f"{self.ws.profile().slug}-sources.opml"
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Export the sources"), name, _("Subscription lists (*.opml)")
+            )
+            if not path:
+                return
+        ws, chosen = self.ws, Path(path)
+
+        def work(ctx: TaskContext) -> int:
+            sources = ws.sources.all()
+            chosen.write_bytes(write_opml(sources, ws.profile().name))
+            return len(sources)
+
+        self.tasks.run(
+            _("Exporting sources"),
+            work,
+            lambda count: self.message.emit(
+                _("{count} sources written to {path}").format(count=count, path=chosen)
+            ),
+            self._failed(_("The sources could not be exported")),
+            cancellable=False,
+        )
+
+    def _failed(self, title: str) -> Callable[[BaseException], None]:
+        def show(exc: BaseException) -> None:
+            text = exc.message if isinstance(exc, CmdeskError) else str(exc)
+            self.last_error = text
+            self.message.emit(f"{title}: {text}")
+            if self.interactive:
+                QMessageBox.warning(self, title, text)
+
+        return show
 
     def _focus_search(self) -> None:
         self.search.setFocus()
