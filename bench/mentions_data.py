@@ -106,6 +106,11 @@ def build(path: Path, count: int, seed: int = 7) -> Path:
             rate = done / (time.perf_counter() - started)
             print(f"\r  {done:>9,} mentions  ({rate:,.0f}/s)", end="", file=sys.stderr)
         print(file=sys.stderr)
+        # Real refreshes add each word to search_term as they go; here all at once.
+        db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, mention_fts, row)")
+        db.execute("BEGIN")
+        db.execute("INSERT OR IGNORE INTO search_term(term) SELECT term FROM temp.vocab")
+        db.execute("COMMIT")
         db.execute("PRAGMA optimize")
     os.replace(partial, path)
     return path

@@ -269,3 +269,25 @@ def test_text_search_folds_accents_pages_and_combines_with_filters(ws: Workspace
     assert ws.mentions.search(MentionFilter(query='"); DROP TABLE mention; --')) == []
     rows = ws.mentions.by_ids(first)
     assert set(rows) == set(first) and rows[first[0]].title.startswith("Réclamation")
+
+
+def test_search_as_you_type_expands_the_word_being_typed(ws: Workspace) -> None:
+    source = ws.sources.add("https://blog.example/feed")
+    refresh(
+        ws,
+        source.id,
+        entry(1, title="La boulangerie du quartier ferme", text="travaux"),
+        entry(2, title="Un boulanger passionné ouvre", text="pain"),
+        entry(3, title="Les boulets de canon du marché", text="pétanque"),
+    )
+
+    def found(typed: str) -> int:
+        return ws.mentions.count(MentionFilter(query=typed))
+
+    assert found("boul") == 3
+    assert found("boulang") == 2
+    assert found("boulanger") == 2  # still being typed: "boulangerie" too
+    assert found("boulanger ") == 1  # a space: the word is finished
+    assert found("boulanger pass") == 1  # finished words exact, the last one expanded
+    assert found("PETANQ") == 1  # case and accents do not matter
+    assert found("zzz") == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -63,14 +64,23 @@ class SearchHit:
     snippet: str
 
 
-_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+# The tokens of FTS5's unicode61 tokenizer with remove_diacritics 2: runs of letters and
+# digits, lower case, Latin diacritics removed.
+_TERM_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_COMBINING_RE = re.compile("[\u0300-\u036f]+")
+MAX_EXPANSION = 64  # known words tried for the word being typed
 
 
-def search_expression(text: str) -> str:
-    """An FTS5 query for words typed in the search box: every word, as a prefix (so the
-    list narrows while typing), quoted so no word is read as an FTS5 operator."""
-    words = _TOKEN_RE.findall(text)
-    return " ".join(f'"{w}"*' for w in words)
+def terms_of(text: str) -> list[str]:
+    return _TERM_RE.findall(_COMBINING_RE.sub("", unicodedata.normalize("NFKD", text.lower())))
+
+
+def index_terms(text: str) -> set[str]:
+    return set(terms_of(text))
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -193,6 +203,10 @@ class Mentions:
             "VALUES (?, ?, ?, ?, ?)",
             (source_id, guid, mention_id, entry.url, now.isoformat(timespec="seconds")),
         )
+        # The words offered while typing come from the opening of each text: enough to
+        # know a site's vocabulary, at a fraction of the cost of every word of long posts.
+        terms = index_terms(f"{entry.title} {entry.author} {source_name} {entry.text[:3000]}")
+        db.executemany("INSERT OR IGNORE INTO search_term(term) VALUES (?)", ((t,) for t in terms))
         return "new"
 
     def _same_article(
@@ -334,7 +348,7 @@ class Mentions:
         """SQL for the list, newest first. A text query drives the scan from the FTS index
         in rowid order, which stays fast at a million mentions."""
         clauses, params = self._where(flt)
-        match = search_expression(flt.query)
+        match = self.search_expression(flt.query)
         key = "f.rowid" if match else "m.id"
         source = "mention_fts f JOIN mention m ON m.id = f.rowid" if match else "mention m"
         if match:
@@ -345,6 +359,28 @@ class Mentions:
             params.append(before)
         where = " AND ".join(clauses) or "1"
         return f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {key} DESC", params
+
+    def search_expression(self, text: str) -> str:
+        """The FTS5 query for words typed in the search box: finished words exactly, the
+        word being typed (no space after it yet) as any known word it starts."""
+        words = terms_of(text)
+        if not words:
+            return ""
+        parts = [_quote(w) for w in words]
+        if not text[-1:].isspace():
+            last = words[-1]
+            with self.ws.reading() as db:
+                known = [
+                    r[0]
+                    for r in db.execute(
+                        "SELECT term FROM search_term WHERE term >= ? AND term < ? LIMIT ?",
+                        (last, last + "\U0010ffff", MAX_EXPANSION),
+                    )
+                ]
+            if known:
+                parts[-1] = "(" + " OR ".join(_quote(t) for t in known) + ")"
+        # FTS5 needs an explicit AND between a term and a parenthesised group.
+        return " AND ".join(parts)
 
     def page(
         self, flt: MentionFilter = MentionFilter(), *, before: int | None = None, limit: int = 100
@@ -385,7 +421,7 @@ class Mentions:
         self, flt: MentionFilter, *, before: int | None = None, limit: int = 50
     ) -> list[SearchHit]:
         """Full-text hits with a highlighted snippet of the text, newest first."""
-        if not search_expression(flt.query):
+        if not self.search_expression(flt.query):
             return []
         columns = (
             "m.id, m.title, m.url, m.published_at, m.source, "

@@ -168,6 +168,10 @@ def _v4_monitoring(db: sqlite3.Connection) -> None:
             acknowledged_at TEXT
         )"""
     )
+    # Every word ever indexed, for search-as-you-type: the word being typed is expanded to
+    # the known words it starts ("boulang" -> "boulangerie", "boulanger"), each an exact
+    # FTS5 term (~0.2 ms), instead of an FTS5 prefix query (30-90 ms at a million rows).
+    db.execute("CREATE TABLE search_term (term TEXT PRIMARY KEY) WITHOUT ROWID")
     # Full-text index over the mention table itself (external content: no second copy of
     # the text); diacritics folded so "reclamation" finds "réclamation".
     db.execute(
