@@ -1,0 +1,168 @@
+"""Fetching over real HTTP on 127.0.0.1: limits, politeness, conditional GET, redirects."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+from feed_server import FeedServer, Route, gzip_bomb, rss
+
+from cmdesk.monitor.fetch import Fetcher, FetchRequest
+
+FEED = rss("Blog", [("1", "Bonjour", "Premier billet")])
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as s:
+        yield s
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(deadline_s=3, max_bytes=2**20, trust_env=False) as f:
+        yield f
+
+
+def test_conditional_get_round_trip(server: FeedServer, fetcher: Fetcher) -> None:
+    url = server.route("/feed", Route(body=FEED))
+    first = fetcher.fetch(FetchRequest(url))
+    assert (first.status, first.http_status, first.body) == ("ok", 200, FEED)
+    assert first.etag and first.last_modified
+    again = fetcher.fetch(FetchRequest(url, etag=first.etag, last_modified=first.last_modified))
+    assert again.status == "not_modified" and again.body == b""
+    assert server.not_modified == 1
+
+
+def test_gzip_is_decoded(server: FeedServer, fetcher: Fetcher) -> None:
+    url = server.route("/gz", Route(body=FEED, gzip=True))
+    assert fetcher.fetch(FetchRequest(url)).body == FEED
+
+
+def test_gzip_bomb_stops_at_the_cap(server: FeedServer, fetcher: Fetcher) -> None:
+    url = server.route("/bomb", Route(stream=gzip_bomb(1024), gzip=True, conditional=False))
+    started = time.monotonic()
+    result = fetcher.fetch(FetchRequest(url))
+    assert time.monotonic() - started < 2
+    assert result.status == "error" and "larger than 1 MB" in result.error
+    assert result.body == b""
+
+
+def test_huge_plain_body_stops_at_the_cap(server: FeedServer, fetcher: Fetcher) -> None:
+    url = server.route("/big", Route(body=b"x" * (3 * 2**20)))
+    result = fetcher.fetch(FetchRequest(url))
+    assert result.status == "error" and "larger than" in result.error
+
+
+def test_slow_trickle_is_cut_at_the_deadline(server: FeedServer) -> None:
+    url = server.route("/slow", Route(body=FEED, trickle_s=0.2))
+    with Fetcher(deadline_s=1.5, trust_env=False) as fetcher:
+        started = time.monotonic()
+        result = fetcher.fetch(FetchRequest(url))
+    assert time.monotonic() - started < 1.5 + 1
+    assert result.status == "error" and "within 1 seconds" in result.error
+
+
+def test_silent_server_is_cut_at_the_deadline(server: FeedServer) -> None:
+    url = server.route("/silent", Route(body=FEED, delay_s=10))
+    with Fetcher(deadline_s=1, trust_env=False) as fetcher:
+        started = time.monotonic()
+        result = fetcher.fetch(FetchRequest(url))
+    assert time.monotonic() - started < 2
+    assert result.status == "error"
+
+
+def test_permanent_and_temporary_redirects(server: FeedServer, fetcher: Fetcher) -> None:
+    final = server.route("/new", Route(body=FEED))
+    server.route("/moved", Route(status=301, headers={"Location": "/new"}, conditional=False))
+    server.route("/temp", Route(status=302, headers={"Location": final}, conditional=False))
+    server.route("/mixed", Route(status=308, headers={"Location": "/temp"}, conditional=False))
+    moved = fetcher.fetch(FetchRequest(server.url("/moved")))
+    assert moved.status == "ok" and moved.permanent_url == final
+    temp = fetcher.fetch(FetchRequest(server.url("/temp")))
+    assert temp.status == "ok" and temp.permanent_url == "" and temp.final_url == final
+    mixed = fetcher.fetch(FetchRequest(server.url("/mixed")))
+    assert mixed.status == "ok" and mixed.permanent_url == ""  # not permanent all the way
+
+
+def test_redirect_loops_and_dangerous_targets_are_refused(
+    server: FeedServer, fetcher: Fetcher
+) -> None:
+    server.route("/a", Route(status=302, headers={"Location": "/b"}, conditional=False))
+    server.route("/b", Route(status=302, headers={"Location": "/a"}, conditional=False))
+    loop = fetcher.fetch(FetchRequest(server.url("/a")))
+    assert loop.status == "error" and "Too many redirects" in loop.error
+    server.route("/evil", Route(status=302, headers={"Location": "file:///etc/passwd"}))
+    evil = fetcher.fetch(FetchRequest(server.url("/evil")))
+    assert evil.status == "error" and "Only http and https" in evil.error
+    assert b"root" not in evil.body
+    for bad in ("file:///etc/passwd", "ftp://example.com/feed", "javascript:alert(1)"):
+        result = fetcher.fetch(FetchRequest(bad))
+        assert result.status == "error" and "Only http and https" in result.error
+
+
+def test_retry_after_is_reported(server: FeedServer, fetcher: Fetcher) -> None:
+    server.route("/busy", Route(status=429, headers={"Retry-After": "120"}, conditional=False))
+    later = datetime.now(UTC) + timedelta(hours=2)
+    server.route(
+        "/down",
+        Route(status=503, headers={"Retry-After": format_datetime(later, usegmt=True)}),
+    )
+    busy = fetcher.fetch(FetchRequest(server.url("/busy")))
+    assert busy.status == "error" and busy.retry_after is not None
+    assert 100 < (busy.retry_after - datetime.now(UTC)).total_seconds() <= 121
+    down = fetcher.fetch(FetchRequest(server.url("/down")))
+    assert down.retry_after is not None and abs((down.retry_after - later).total_seconds()) < 2
+
+
+def test_http_errors_in_plain_words(server: FeedServer, fetcher: Fetcher) -> None:
+    assert "no feed at this address" in fetcher.fetch(FetchRequest(server.url("/none"))).error
+    server.route("/private", Route(status=403, conditional=False))
+    assert "refused access" in fetcher.fetch(FetchRequest(server.url("/private"))).error
+
+
+def test_connection_refused_and_cut_body(server: FeedServer, fetcher: Fetcher) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    refused = fetcher.fetch(FetchRequest(f"http://127.0.0.1:{port}/feed"))
+    assert refused.status == "error" and "refused" in refused.error
+    server.route("/cut", Route(body=FEED * 50, cut_after=100))
+    cut = fetcher.fetch(FetchRequest(server.url("/cut")))
+    assert cut.status == "error" and "broke off" in cut.error
+
+
+def test_per_host_limit_while_other_hosts_proceed() -> None:
+    with FeedServer() as slow, FeedServer() as fast:
+        urls = [slow.route(f"/s{i}", Route(body=FEED, delay_s=0.3)) for i in range(8)]
+        fast_url = fast.route("/f", Route(body=FEED))
+        with Fetcher(max_per_host=2, trust_env=False) as fetcher:
+            done_at: dict[str, float] = {}
+            started = time.monotonic()
+            fetcher.fetch_many(
+                [*(FetchRequest(u) for u in urls), FetchRequest(fast_url)],
+                on_result=lambda i, r: done_at.setdefault(r.url, time.monotonic() - started),
+            )
+        assert slow.max_active == 2  # never more than two at once on one host
+        # 127.0.0.1 is one host for both servers: the fast one waits its turn, but the
+        # whole batch still takes about 8 / 2 x 0.3 s, not 8 x 0.3 s.
+        assert max(done_at.values()) < 8 * 0.3
+
+
+def test_fetch_many_keeps_order_and_can_be_cancelled(server: FeedServer) -> None:
+    urls = [server.route(f"/p{i}", Route(body=FEED, delay_s=0.2)) for i in range(12)]
+    with Fetcher(max_per_host=2, trust_env=False) as fetcher:
+        results = fetcher.fetch_many([FetchRequest(u) for u in urls[:4]])
+        assert [r.url for r in results] == urls[:4]
+        cancel = threading.Event()
+        threading.Timer(0.3, cancel.set).start()
+        started = time.monotonic()
+        results = fetcher.fetch_many([FetchRequest(u) for u in urls], cancel=cancel)
+    assert time.monotonic() - started < 1.5
+    assert any(r.error == "Cancelled." for r in results)
+    assert len(results) == 12
