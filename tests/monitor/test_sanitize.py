@@ -1,0 +1,115 @@
+"""Hostile HTML from feeds: what survives the allowlist, and the plain text beside it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cmdesk.monitor.sanitize import html_to_text, sanitize_html
+
+BASE = "https://blog.example/2026/03/post"
+DANGER = re.compile(
+    r"<script|<style|<iframe|<object|<embed|<form|<svg|<img|<base|<link|<meta|\son\w+\s*="
+    r"|(?:href|src)\s*=\s*\"?\s*(?:javascript|vbscript|data|file|smb):",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="JaVaScRiPt:alert(1)">x</a>',
+        '<a href="&#106;avascript:alert(1)">x</a>',
+        '<a href="java\tscript:alert(1)">x</a>',
+        '<a href="vbscript:msgbox(1)">x</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+        '<a href="file:///etc/passwd">x</a>',
+        '<a href="smb://server/share">x</a>',
+        '<iframe src="https://evil.example"></iframe>',
+        '<object data="x.swf"></object><embed src="x.swf">',
+        '<form action="https://evil.example"><input name=p><button>go</button></form>',
+        '<p style="background:url(javascript:alert(1))">x</p>',
+        "<svg><script>alert(1)</script><circle onload=alert(1)></svg>",
+        '<base href="https://evil.example/"><a href="/x">x</a>',
+        '<link rel="stylesheet" href="https://evil.example/x.css">',
+        '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+        "<div onmouseover=alert(1)>x</div>",
+        "<<script>script>alert(1)<</script>/script>",
+        '<a href="https://ok.example" onclick="steal()">ok</a>',
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    ],
+)
+def test_hostile_markup_is_neutralised(hostile: str) -> None:
+    assert not DANGER.search(sanitize_html(hostile, BASE))
+
+
+def test_structure_and_safe_links_are_kept() -> None:
+    out = sanitize_html(
+        '<h2>Titre</h2><p>Un <b>bon</b> <a href="https://ok.example/a" title="t">lien</a>, '
+        '<a href="mailto:lea@example.com">écrire</a>.</p><ul><li>un</li></ul>'
+        "<blockquote>cité</blockquote><pre>code</pre>",
+        BASE,
+    )
+    for kept in ("<h2>", "<b>bon</b>", 'href="https://ok.example/a"', 'href="mailto:', "<li>"):
+        assert kept in out
+    assert 'rel="noopener noreferrer nofollow"' in out
+
+
+def test_relative_links_are_made_absolute() -> None:
+    out = sanitize_html('<a href="/about">a</a> <a href="next">b</a>', BASE)
+    assert 'href="https://blog.example/about"' in out
+    assert 'href="https://blog.example/2026/03/next"' in out
+    assert 'href="' not in sanitize_html('<a href="/about">a</a>', None)
+
+
+def test_images_become_inert_links() -> None:
+    out = sanitize_html(
+        '<img src="/photo.jpg" alt="La vitrine"><img src="data:image/png;base64,AAAA">'
+        '<img src="https://tracker.example/pixel.gif">',
+        BASE,
+    )
+    assert "<img" not in out
+    assert '<a href="https://blog.example/photo.jpg"' in out and "[image: La vitrine]" in out
+    assert out.count("[image]") == 2
+    assert "data:" not in out
+
+
+def test_huge_input_is_capped() -> None:
+    out = sanitize_html("<p>" + "a" * 3_000_000 + "</p>", BASE)
+    assert len(out) < 1_100_000
+
+
+def test_plain_text_keeps_words_and_lines() -> None:
+    text = html_to_text(
+        "<p>Bonjour&nbsp;Léa &amp; co</p><p>Ligne <b>deux</b><br>trois</p>"
+        "<script>var x = 1;</script><style>p {}</style>"
+    )
+    assert text == "Bonjour Léa & co\nLigne deux\ntrois"
+    assert html_to_text("déjà  du   texte") == "déjà du texte"
+
+
+_tags = st.sampled_from(
+    ["a", "img", "script", "p", "div", "svg", "iframe", "style", "b", "form", "math", "base"]
+)
+_attrs = st.sampled_from(
+    ["href", "src", "onclick", "onerror", "style", "srcdoc", "formaction", "xlink:href"]
+)
+_values = st.sampled_from(
+    ["javascript:alert(1)", " JAVASCRIPT:x", "data:text/html,x", "https://ok.example/",
+     "file:///etc/passwd", "vbscript:x", "alert(1)", "&#106;avascript:x", "/rel"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_tags, _attrs, _values, st.text("abcé<>\"'", max_size=8)), max_size=12))
+def test_random_tag_soup_never_yields_dangerous_markup(
+    parts: list[tuple[str, str, str, str]],
+) -> None:
+    soup = "".join(f'<{t} {a}="{v}">{x}' for t, a, v, x in parts)
+    assert not DANGER.search(sanitize_html(soup, BASE))
