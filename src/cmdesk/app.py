@@ -266,6 +266,9 @@ def run_gui(home: Home, workspace: Path | None = None, *, smoke: bool = False) -
 
 def main() -> int:
     """The `cmdesk-gui` launcher (no console on Windows): the CLI's default command."""
+    import multiprocessing
+
     from cmdesk.cli import main as cli_main
 
+    multiprocessing.freeze_support()  # parsing workers in a frozen build (see __main__)
     return cli_main(["gui", *sys.argv[1:]])

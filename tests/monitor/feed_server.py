@@ -102,14 +102,11 @@ class FeedServer:
             return
         if route.delay_s:
             time.sleep(route.delay_s)
-        if (
-            route.conditional
-            and route.status == 200
-            and (
-                request.headers.get("If-None-Match") == route.etag
-                or request.headers.get("If-Modified-Since") == route.last_modified
-            )
-        ):
+        # RFC 9110: If-None-Match, when sent, decides; If-Modified-Since only otherwise.
+        tag = request.headers.get("If-None-Match")
+        since = request.headers.get("If-Modified-Since")
+        unchanged = tag == route.etag if tag is not None else since == route.last_modified
+        if route.conditional and route.status == 200 and unchanged:
             with self._lock:
                 self.not_modified += 1
             request.send_response(304)

@@ -1,0 +1,222 @@
+"""Refreshing sources: fetch concurrently, parse in worker processes, store in one place.
+
+Fetching runs on a thread pool (network waits release the GIL); parsing, sanitising and
+classifying are CPU work, so they run in a process pool, never on the GUI thread and
+never holding the GIL the GUI needs; every result is written by the thread that called
+`refresh` (the CLI's main thread, or the GUI's refresh task), one short transaction per
+source, so the workspace is never left half-updated and the GUI's reads stay quick.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from cmdesk.core.classify import estimate
+from cmdesk.core.errors import NotFound
+from cmdesk.core.monitoring import FetchOutcome, IncomingEntry, Source
+from cmdesk.monitor.fetch import Fetcher, FetchRequest, FetchResult
+from cmdesk.monitor.parse import FeedError, ParsedEntry, parse_feed
+from cmdesk.store.workspace import Workspace
+
+Progress = Callable[[int, int, str], None]
+# Below this many feeds to parse, starting worker processes costs more than it saves.
+POOL_THRESHOLD = 4
+
+
+@dataclass
+class RefreshSummary:
+    feeds: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new_mentions: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "feeds": self.feeds,
+            "fetched": self.fetched,
+            "not_modified": self.not_modified,
+            "failed": self.failed,
+            "new_mentions": self.new_mentions,
+            "seconds": round(self.seconds, 3),
+            "errors": [{"source": s, "error": e} for s, e in self.errors],
+        }
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    entries: tuple[IncomingEntry, ...] = ()
+    title: str = ""
+    site_url: str = ""
+    warning: str = ""
+    error: str = ""
+
+
+def _incoming(entry: ParsedEntry) -> IncomingEntry:
+    guess = estimate(f"{entry.title}. {entry.text}")
+    return IncomingEntry(
+        guid=entry.guid,
+        url=entry.url,
+        title=entry.title,
+        author=entry.author,
+        published=entry.published,
+        html=entry.html,
+        text=entry.text,
+        categories=entry.categories,
+        language=guess.language,
+        sentiment=guess.sentiment,
+        sentiment_reason=guess.reason,
+    )
+
+
+def parse_job(body: bytes, url: str, headers: Mapping[str, str]) -> ParseResult:
+    """Parse, sanitise and classify one feed: runs in a worker process."""
+    try:
+        feed = parse_feed(body, url=url, headers=headers)
+    except FeedError as error:
+        return ParseResult(error=error.message)
+    return ParseResult(
+        entries=tuple(_incoming(e) for e in feed.entries),
+        title=feed.title,
+        site_url=feed.site_url,
+        warning=feed.warning,
+    )
+
+
+def _pool(feeds: int) -> Executor | None:
+    if feeds < POOL_THRESHOLD:
+        return None
+    # "spawn": forking a process that runs Qt and threads is unsafe; workers import only
+    # the engine.
+    workers = max(1, min(os.cpu_count() or 2, feeds))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+class Refresher:
+    def __init__(self, fetcher: Fetcher | None = None) -> None:
+        self.fetcher = fetcher
+
+    def refresh(
+        self,
+        ws: Workspace,
+        sources: Sequence[Source],
+        *,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RefreshSummary:
+        started = time.perf_counter()
+        summary = RefreshSummary(feeds=len(sources))
+        if not sources:
+            return summary
+        cancel = cancel or threading.Event()
+        fetcher = self.fetcher or Fetcher()
+        results: queue.Queue[tuple[int, FetchResult, Future[ParseResult] | ParseResult | None]]
+        results = queue.Queue()
+        pool = _pool(len(sources))
+
+        def fetched(index: int, result: FetchResult) -> None:
+            if result.status != "ok" or cancel.is_set():
+                results.put((index, result, None))
+            elif pool is None:
+                parsed = parse_job(result.body, result.final_url, result.headers)
+                results.put((index, result, parsed))
+            else:
+                future = pool.submit(parse_job, result.body, result.final_url, result.headers)
+                future.add_done_callback(lambda f: results.put((index, result, f)))
+
+        requests = [FetchRequest(s.url, s.etag, s.last_modified, s.user_agent) for s in sources]
+        fetching = threading.Thread(
+            target=fetcher.fetch_many, args=(requests, fetched, cancel), name="refresh-fetch"
+        )
+        fetching.start()
+        try:
+            for done in range(1, len(sources) + 1):
+                index, result, parsed = self._next(results, cancel)
+                if index < 0:
+                    summary.cancelled = True
+                    break
+                source = sources[index]
+                self._store(ws, source, result, parsed, summary, cancel)
+                if progress is not None:
+                    progress(done, len(sources), source.display_name)
+        finally:
+            if summary.cancelled:
+                cancel.set()
+            fetching.join()
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if self.fetcher is None:
+                fetcher.close()
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    @staticmethod
+    def _next(
+        results: queue.Queue[tuple[int, FetchResult, Future[ParseResult] | ParseResult | None]],
+        cancel: threading.Event,
+    ) -> tuple[int, FetchResult, Future[ParseResult] | ParseResult | None]:
+        while True:
+            try:
+                return results.get(timeout=0.1)
+            except queue.Empty:
+                if cancel.is_set():
+                    return -1, FetchResult(url="", status="error"), None
+
+    @staticmethod
+    def _store(
+        ws: Workspace,
+        source: Source,
+        result: FetchResult,
+        parsed: Future[ParseResult] | ParseResult | None,
+        summary: RefreshSummary,
+        cancel: threading.Event,
+    ) -> None:
+        if result.status == "error":
+            if cancel.is_set():
+                return  # stopped by the user: not the source's failure
+            summary.failed += 1
+            summary.errors.append((source.display_name, result.error))
+            outcome = FetchOutcome(
+                source_id=source.id, ok=False, error=result.error, retry_after=result.retry_after
+            )
+        elif result.status == "not_modified":
+            summary.not_modified += 1
+            outcome = FetchOutcome(source_id=source.id, ok=True, not_modified=True)
+        else:
+            try:
+                feed = parsed.result() if isinstance(parsed, Future) else parsed
+            except Exception as exc:  # a crashed worker: this source failed, not the refresh
+                feed = ParseResult(error=str(exc) or type(exc).__name__)
+            assert feed is not None
+            if feed.error:
+                summary.failed += 1
+                summary.errors.append((source.display_name, feed.error))
+                outcome = FetchOutcome(source_id=source.id, ok=False, error=feed.error)
+            else:
+                summary.fetched += 1
+                outcome = FetchOutcome(
+                    source_id=source.id,
+                    ok=True,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                    permanent_url=result.permanent_url,
+                    feed_title=feed.title,
+                    site_url=feed.site_url,
+                    warning=feed.warning,
+                    entries=feed.entries,
+                )
+        try:
+            counts, _changes = ws.mentions.record_refresh(outcome)
+        except NotFound:
+            return  # the source was removed while it was being fetched
+        summary.new_mentions += counts.new_mentions

@@ -1,0 +1,125 @@
+"""The whole refresh path over real HTTP: fetch, parse in worker processes, store."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from feed_server import FeedServer, Route, gzip_bomb, rss
+
+from cmdesk.core.client import ClientProfile
+from cmdesk.monitor.fetch import Fetcher
+from cmdesk.monitor.refresh import Refresher
+from cmdesk.store.mentions import MentionFilter
+from cmdesk.store.workspace import Workspace
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    with Workspace.create(tmp_path / "lea.cmdesk", ClientProfile(name="Léa", slug="lea")) as w:
+        yield w
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as s:
+        yield s
+
+
+def items(prefix: str, n: int) -> list[tuple[str, str, str]]:
+    return [
+        (f"{prefix}-{i}", f"{prefix} article {i}", f"Merci pour la galette {i}, un régal")
+        for i in range(n)
+    ]
+
+
+def test_cold_then_warm_refresh(ws: Workspace, server: FeedServer) -> None:
+    for n in range(6):  # enough feeds for the process pool
+        url = server.route(f"/f{n}", Route(body=rss(f"Blog {n}", items(f"b{n}", 5))))
+        ws.sources.add(url)
+    with Fetcher(trust_env=False) as fetcher:
+        refresher = Refresher(fetcher)
+        seen: list[tuple[int, int]] = []
+        cold = refresher.refresh(
+            ws, ws.sources.all(), progress=lambda d, t, _n: seen.append((d, t))
+        )
+        assert (cold.fetched, cold.new_mentions, cold.failed) == (6, 30, 0)
+        assert seen[-1] == (6, 6)
+        warm = refresher.refresh(ws, ws.sources.all())
+    assert (warm.not_modified, warm.new_mentions) == (6, 0)
+    assert ws.mentions.count() == 30
+    mention = ws.mentions.page(limit=1)[0]
+    assert (mention.language, mention.sentiment) == ("fr", "positive")
+    assert {s.title for s in ws.sources.all()} == {f"Blog {n}" for n in range(6)}
+
+
+def test_only_new_items_are_added(ws: Workspace, server: FeedServer) -> None:
+    route = Route(body=rss("Blog", items("a", 3)))
+    ws.sources.add(server.route("/feed", route))
+    refresher = Refresher(Fetcher(trust_env=False))
+    refresher.refresh(ws, ws.sources.all())
+    route.body = rss("Blog", items("a", 4))  # one more item, new ETag
+    assert refresher.refresh(ws, ws.sources.all()).new_mentions == 1
+
+
+def test_bad_sources_fail_alone_and_quickly(ws: Workspace, server: FeedServer) -> None:
+    good = server.route("/good", Route(body=rss("Bon", items("g", 2))))
+    server.route("/page", Route(body=b"<!DOCTYPE html><html><body>Hi</body></html>",
+                                content_type="text/html"))  # fmt: skip
+    server.route("/bomb", Route(stream=gzip_bomb(512), gzip=True, conditional=False))
+    server.route("/slow", Route(body=rss("Lent", items("s", 1)), trickle_s=0.3))
+    for path in ("/good", "/page", "/bomb", "/slow", "/missing"):
+        ws.sources.add(server.url(path) if path != "/good" else good)
+    started = time.monotonic()
+    with Fetcher(deadline_s=2, max_bytes=2**20, trust_env=False) as fetcher:
+        summary = Refresher(fetcher).refresh(ws, ws.sources.all())
+    assert time.monotonic() - started < 8
+    assert (summary.fetched, summary.failed, summary.new_mentions) == (1, 4, 2)
+    errors = dict(summary.errors)
+    assert "web page" in errors[server.url("/page")]
+    assert "larger than" in errors[server.url("/bomb")]
+    assert "within 2 seconds" in errors[server.url("/slow")]
+    assert "no feed at this address" in errors[server.url("/missing")]
+    states = {s.url: s for s in ws.sources.all()}
+    assert states[server.url("/page")].failures == 1
+    assert states[good].failures == 0 and states[good].last_success_at is not None
+
+
+def test_same_article_in_two_feeds_is_one_mention(ws: Workspace, server: FeedServer) -> None:
+    shared = [("x-1", "La boulangerie du quartier ouvre le dimanche", "Bonne nouvelle")]
+    ws.sources.add(server.route("/a", Route(body=rss("A", shared, link="https://news.example/"))))
+    ws.sources.add(server.route("/b", Route(body=rss("B", shared, link="https://news.example/"))))
+    summary = Refresher(Fetcher(trust_env=False)).refresh(ws, ws.sources.all())
+    assert summary.new_mentions == 1
+    [mention] = ws.mentions.page()
+    assert len(ws.mentions.get(mention.id).source_ids) == 2
+
+
+def test_permanent_redirect_is_remembered(ws: Workspace, server: FeedServer) -> None:
+    new = server.route("/new", Route(body=rss("Blog", items("r", 1))))
+    server.route("/old", Route(status=301, headers={"Location": "/new"}, conditional=False))
+    source = ws.sources.add(server.url("/old"))
+    Refresher(Fetcher(trust_env=False)).refresh(ws, ws.sources.all())
+    assert ws.sources.get(source.id).url == new
+
+
+def test_cancel_stops_and_blames_no_source(ws: Workspace, server: FeedServer) -> None:
+    for n in range(8):
+        ws.sources.add(server.route(f"/s{n}", Route(body=rss("S", items(f"s{n}", 2)), delay_s=0.5)))
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    started = time.monotonic()
+    with Fetcher(max_per_host=2, trust_env=False) as fetcher:
+        summary = Refresher(fetcher).refresh(ws, ws.sources.all(), cancel=cancel)
+    assert time.monotonic() - started < 3
+    assert summary.failed == 0
+    assert all(s.failures == 0 for s in ws.sources.all())
+
+
+def test_search_finds_refreshed_mentions(ws: Workspace, server: FeedServer) -> None:
+    ws.sources.add(server.route("/f", Route(body=rss("Blog", items("q", 3)))))
+    Refresher(Fetcher(trust_env=False)).refresh(ws, ws.sources.all())
+    assert ws.mentions.count(MentionFilter(query="regal")) == 3
