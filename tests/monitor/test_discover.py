@@ -40,3 +40,39 @@ def test_common_candidates_are_on_the_site_root() -> None:
     candidates = common_candidates("https://shop.example/fr/produits?page=2")
     assert candidates[0] == "https://shop.example/feed"
     assert all(c.startswith("https://shop.example/") for c in candidates)
+
+
+def test_find_feed_from_a_feed_a_page_or_usual_places() -> None:
+    from feed_server import FeedServer, Route, rss
+
+    from cmdesk.monitor.discover import find_feed
+    from cmdesk.monitor.fetch import Fetcher
+    from cmdesk.monitor.parse import FeedError
+
+    feed = rss("Le blog", [("1", "Bonjour", "x")])
+    with FeedServer() as server, Fetcher(trust_env=False) as fetcher:
+        direct = server.route("/feed.xml", Route(body=feed))
+        assert find_feed(direct, fetcher).url == direct
+        page = (
+            b'<html><head><link rel="alternate" type="application/rss+xml" '
+            b'href="/feed.xml"></head><body>Blog</body></html>'
+        )
+        server.route("/blog", Route(body=page, content_type="text/html"))
+        found = find_feed(server.url("/blog"), fetcher)
+        assert (found.url, found.title, found.entries) == (direct, "Le blog", 1)
+        # A page that declares nothing: the usual /feed address is tried.
+        server.route("/plain", Route(body=b"<html><body>Rien</body></html>",
+                                     content_type="text/html"))  # fmt: skip
+        server.route("/feed", Route(body=feed))
+        assert find_feed(server.url("/plain"), fetcher).url == server.url("/feed")
+        del server.routes["/feed"], server.routes["/feed.xml"]
+        try:
+            find_feed(server.url("/plain"), fetcher)
+        except FeedError as error:
+            assert "No feed was found" in error.message
+        else:
+            raise AssertionError("a page without feed was accepted")
+        try:
+            find_feed(server.url("/gone"), fetcher)
+        except FeedError as error:
+            assert "no feed at this address" in error.message

@@ -263,3 +263,63 @@ def test_sources_dialog_edits_and_removes(demo_view: MonitoringView, qtbot) -> N
     dialog._remove()
     assert len(ws.sources.all()) == count - 1
     assert dialog.changed
+
+
+def test_add_a_site_then_refresh_shows_its_mentions(qtbot, gui_home: Home) -> None:
+    from cmdesk.ui.dialogs.add_source import AddSourceDialog
+    from feed_server import FeedServer, Route, rss
+
+    ws = create_client(gui_home, "Neuf")
+    tasks = SyncTaskManager()
+    view = MonitoringView(tasks, interactive=False, auto_refresh=False)
+    qtbot.addWidget(view)
+    view.set_workspace(ws)
+    feed = rss("Le blog", [("1", "Réclamation livraison", "Colis jamais reçu"),
+                           ("2", "Bravo", "Merci pour l'accueil")])  # fmt: skip
+    with FeedServer() as server:
+        server.route("/feed", Route(body=feed))
+        server.route("/", Route(
+            body=b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed">'
+                 b"</head></html>", content_type="text/html"))  # fmt: skip
+        dialog = AddSourceDialog(tasks, [])
+        qtbot.addWidget(dialog)
+        dialog.value.setText(server.url("/"))
+        dialog.category.setCurrentText("Blogs")
+        dialog.look_up()
+        assert dialog.add_button.isEnabled(), dialog.status_label.text()
+        assert "Le blog" in dialog.status_label.text()
+        wanted = dialog.source()
+        assert wanted is not None and wanted.url == server.url("/feed")
+        view.add_found_source(wanted)
+    assert [s.category for s in ws.sources.all()] == ["Blogs"]
+    assert view.model.rowCount() == 2
+    assert {view.model.data(view.model.index(r, 4)) for r in (0, 1)} == {"negative", "positive"}
+    ws.close()
+
+
+def test_refresh_failures_are_shown_in_plain_words(qtbot, gui_home: Home) -> None:
+    ws = create_client(gui_home, "Panne")
+    view = MonitoringView(SyncTaskManager(), interactive=False, auto_refresh=False)
+    qtbot.addWidget(view)
+    view.set_workspace(ws)
+    messages: list[str] = []
+    view.message.connect(messages.append)
+    view.refresh_now()
+    assert "no source" in messages[-1]
+    ws.sources.add("http://127.0.0.1:9/feed")  # discard port: nothing listens
+    view.on_changes(view_changes())
+    view.refresh_now()
+    assert "1 failed" in messages[-1]
+    source = ws.sources.all()[0]
+    assert source.failures == 1 and "refused" in source.last_error
+    items = [view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount())]
+    sources_item = next(i for i in items if i.text(0) == "Sources")
+    assert sources_item.child(0).text(0).startswith("⚠")
+    assert "refused" in sources_item.child(0).toolTip(0)
+    ws.close()
+
+
+def view_changes():  # type: ignore[no-untyped-def]
+    from cmdesk.core.changes import Changes
+
+    return Changes(sources=True)

@@ -6,8 +6,14 @@ readers use), then the addresses where common blog engines publish their feed.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+
+from cmdesk.i18n import _
+from cmdesk.monitor.fetch import Fetcher, FetchRequest, FetchResult
+from cmdesk.monitor.parse import FeedError, parse_feed
 
 FEED_TYPES = {
     "application/rss+xml": 0,
@@ -79,3 +85,52 @@ def common_candidates(page_url: str) -> list[str]:
     parts = urlsplit(page_url)
     root = f"{parts.scheme}://{parts.netloc}"
     return [root + path for path in COMMON_PATHS]
+
+
+@dataclass(frozen=True)
+class Found:
+    url: str  # the feed's address
+    title: str
+    entries: int
+    site_url: str = ""
+
+
+def find_feed(url: str, fetcher: Fetcher, cancel: threading.Event | None = None) -> Found:
+    """The feed at `url`, or the one its page declares, or one at a usual address.
+
+    Raises FeedError naming what was tried when there is none.
+    """
+    first = fetcher.fetch(FetchRequest(url), cancel)
+    if first.status == "error":
+        raise FeedError(first.error)
+    feed = _as_feed(first)
+    if feed is not None:
+        return feed
+    page = first.body[:MAX_PAGE_BYTES].decode("utf-8", "replace")
+    tried: list[str] = []
+    for candidate in [u for u, _t in feed_links(page, first.final_url)] + common_candidates(
+        first.final_url
+    ):
+        if candidate in tried or candidate == first.final_url:
+            continue
+        tried.append(candidate)
+        result = fetcher.fetch(FetchRequest(candidate), cancel)
+        if result.status == "ok":
+            found = _as_feed(result)
+            if found is not None:
+                return found
+        if cancel is not None and cancel.is_set():
+            break
+    raise FeedError(
+        _("No feed was found at this address, nor at the usual places ({count} tried).").format(
+            count=len(tried) + 1
+        )
+    )
+
+
+def _as_feed(result: FetchResult) -> Found | None:
+    try:
+        feed = parse_feed(result.body, url=result.final_url, headers=result.headers)
+    except FeedError:
+        return None
+    return Found(result.final_url, feed.title, len(feed.entries), feed.site_url)

@@ -163,7 +163,9 @@ class MainWindow(QMainWindow):
             if section.key == "settings":
                 view: QWidget = self._settings_view()
             elif section.key == "monitoring":
-                self.monitoring_view = MonitoringView(self.tasks, interactive=self.interactive)
+                self.monitoring_view = MonitoringView(
+                    self.tasks, interactive=self.interactive, auto_refresh=self.interactive
+                )
                 self.monitoring_view.message.connect(
                     lambda text: self.statusBar().showMessage(text, 8000)
                 )

@@ -43,6 +43,11 @@ class TaskContext:
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    @property
+    def cancel_event(self) -> threading.Event:
+        """For engine code that takes a threading.Event (the refresher, the fetcher)."""
+        return self._cancel
+
     def check(self) -> None:
         if self._cancel.is_set():
             raise Cancelled

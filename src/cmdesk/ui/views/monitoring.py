@@ -39,13 +39,21 @@ from PySide6.QtWidgets import (
 from cmdesk.core.changes import Changes
 from cmdesk.core.classify import readable_reason
 from cmdesk.core.errors import CmdeskError
-from cmdesk.core.monitoring import SENTIMENT_LABELS, SENTIMENTS, ImportReport, Mention, Source
-from cmdesk.i18n import N_, _, format_ago, format_when
+from cmdesk.core.monitoring import (
+    SENTIMENT_LABELS,
+    SENTIMENTS,
+    ImportReport,
+    Mention,
+    NewSource,
+    Source,
+)
+from cmdesk.i18n import N_, _, format_ago, format_when, ngettext
 from cmdesk.monitor.opml import read_opml, write_opml
+from cmdesk.monitor.refresh import Refresher, RefreshSummary
 from cmdesk.store.mentions import MentionFilter
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.models.mentions import MentionListModel
-from cmdesk.ui.tasks import TaskContext, TaskManager
+from cmdesk.ui.tasks import TaskContext, TaskHandle, TaskManager
 from cmdesk.ui.widgets.reader import Reader
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -81,13 +89,29 @@ class MonitoringView(QWidget):
     message = Signal(str)  # for the status bar
 
     def __init__(
-        self, tasks: TaskManager, parent: QWidget | None = None, *, interactive: bool = True
+        self,
+        tasks: TaskManager,
+        parent: QWidget | None = None,
+        *,
+        interactive: bool = True,
+        auto_refresh: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("view-monitoring")
         self.tasks = tasks
         self.interactive = interactive  # False in smoke runs and tests: no modal dialogs
+        self.auto_refresh = auto_refresh  # False in smoke runs and tests: no network
         self.last_error = ""
+        self.refreshing: TaskHandle | None = None
+        # Checks every minute which sources are due. The due times are wall-clock times
+        # stored with each source, so a laptop waking from sleep catches up at once.
+        self.timer = QTimer(self)
+        self.timer.setInterval(60_000)
+        self.timer.timeout.connect(self.refresh_due)
+        self.catch_up = QTimer(self)
+        self.catch_up.setSingleShot(True)
+        self.catch_up.setInterval(1500)
+        self.catch_up.timeout.connect(self.refresh_due)
         self.ws: Workspace | None = None
         self.model = MentionListModel(self)
         self._current: Mention | None = None
@@ -116,6 +140,16 @@ class MonitoringView(QWidget):
         bar.addWidget(self.sentiment_filter)
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
+        self.refresh_button = QToolButton()
+        self.refresh_button.setText(_("Refresh"))
+        self.refresh_button.setToolTip(_("Refresh all sources now (F5)"))
+        self.refresh_button.clicked.connect(lambda: self.refresh_now())
+        bar.addWidget(self.refresh_button)
+        self.add_button = QToolButton()
+        self.add_button.setText(_("Add a source…"))
+        self.add_button.setToolTip(_("Follow a feed, a website or a keyword (Ctrl+Shift+A)"))
+        self.add_button.clicked.connect(self.add_source)
+        bar.addWidget(self.add_button)
         self.sources_button = QToolButton()
         self.sources_button.setText(_("Sources"))
         self.sources_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -238,11 +272,21 @@ class MonitoringView(QWidget):
         key("T", self.add_tag)
         key("O", self.open_in_browser)
         key("Escape", self._leave_search)
+        key("F5", lambda: self.refresh_now())
+        key("Ctrl+Shift+A", self.add_source)
 
     # -- workspace -------------------------------------------------------------------------
 
     def set_workspace(self, ws: Workspace | None) -> None:
+        if self.refreshing is not None:
+            self.refreshing.cancel()
         self.ws = ws
+        self.timer.stop()
+        self.catch_up.stop()
+        if ws is not None and self.auto_refresh:
+            self.timer.start()
+            # Sources that came due while the laptop was closed, once the window is up.
+            self.catch_up.start()
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -512,6 +556,101 @@ class MonitoringView(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+
+    # -- refreshing --------------------------------------------------------------------------
+
+    def refresh_due(self) -> None:
+        if self.ws is not None and self.refreshing is None:
+            due = self.ws.sources.due()
+            if due:
+                self._refresh(due, quiet=True)
+
+    def refresh_now(self, source_ids: list[int] | None = None) -> None:
+        """The refresh button: every source (or these), paused ones included."""
+        ws = self.ws
+        if ws is None:
+            return
+        if self.refreshing is not None:
+            self.message.emit(_("A refresh is already running."))
+            return
+        ws.sources.refresh_all_now(source_ids)
+        wanted = [s for s in ws.sources.all() if s.enabled]
+        if source_ids is not None:
+            wanted = [s for s in wanted if s.id in source_ids]
+        if not wanted:
+            self.message.emit(_("There is no source to refresh: add one first."))
+            return
+        self._refresh(wanted, quiet=False)
+
+    def _refresh(self, sources: list[Source], *, quiet: bool) -> None:
+        ws = self.ws
+        assert ws is not None
+
+        def work(ctx: TaskContext) -> RefreshSummary:
+            return Refresher().refresh(ws, sources, progress=ctx.progress, cancel=ctx.cancel_event)
+
+        def done(summary: RefreshSummary) -> None:
+            self.refreshing = None
+            self.on_changes(Changes(sources=True, mentions=summary.new_mentions > 0))
+            if summary.cancelled:
+                text = _("Refresh cancelled.")
+            else:
+                text = _("{new} new mentions from {count} sources ({failed} failed).").format(
+                    new=summary.new_mentions, count=summary.feeds, failed=summary.failed
+                )
+            if summary.new_mentions or not quiet or summary.failed:
+                self.message.emit(text)
+
+        def failed(exc: BaseException) -> None:
+            self.refreshing = None
+            self._failed(_("The refresh failed"))(exc)
+
+        self.refreshing = self.tasks.run(
+            ngettext(
+                "Refreshing {count} source", "Refreshing {count} sources", len(sources)
+            ).format(count=len(sources)),
+            work,
+            done,
+            failed,
+        )
+        if self.refreshing.finished:  # ran inline (tests)
+            self.refreshing = None
+
+    def add_source(self) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+        from cmdesk.ui.dialogs.add_source import AddSourceDialog
+
+        dialog = AddSourceDialog(self.tasks, ws.sources.categories(), self)
+        if not dialog.exec():
+            return
+        wanted = dialog.source()
+        if wanted is not None:
+            self.add_found_source(wanted)
+
+    def add_found_source(self, wanted: NewSource) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+
+        def added(report: ImportReport) -> None:
+            self.on_changes(Changes(sources=True))
+            if report.added:
+                source = ws.sources.find(report.added[0])
+                if source is not None:
+                    self.refresh_now([source.id])
+            else:
+                self.message.emit(_("This feed is already followed."))
+
+        self.tasks.run(
+            _("Adding a source"),
+            lambda ctx: ws.sources.add_many([wanted]),
+            added,
+            self._failed(_("The source could not be added")),
+            write=True,
+            cancellable=False,
+        )
 
     # -- sources -------------------------------------------------------------------------------
 
