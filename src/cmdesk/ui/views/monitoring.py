@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -181,10 +182,17 @@ class MonitoringView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Widths from the text they will hold, in this language (a million rows are too
+        # many to measure).
+        metrics = self.table.fontMetrics()
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        sample = format_when(datetime(2026, 12, 28, 22, 58, tzinfo=UTC), UTC, year=False)
+        widest_sentiment = max((_(label) for label in SENTIMENT_LABELS.values()), key=len)
         header.resizeSection(0, 24)
         header.resizeSection(2, 130)
-        header.resizeSection(3, 100)
-        header.resizeSection(4, 72)
+        header.resizeSection(3, QFontMetrics(bold).horizontalAdvance(sample) + 16)
+        header.resizeSection(4, metrics.horizontalAdvance(widest_sentiment) + 16)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.open_in_browser())
         self.list_stack.addWidget(self.table)
