@@ -25,7 +25,9 @@ def main() -> int:
         if key in by_singular:
             by_singular[key].string = tuple(value) if isinstance(value, list) else value
     with path.open("wb") as handle:
-        write_po(handle, catalog, sort_output=True, no_location=True, width=76)
+        write_po(
+            handle, catalog, sort_output=True, no_location=True, width=76, ignore_obsolete=True
+        )
     left = [
         m.id
         for m in catalog

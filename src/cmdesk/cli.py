@@ -12,18 +12,20 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from cmdesk import __version__
+from cmdesk import __version__, cli_monitor
 from cmdesk.core.client import DEFAULT_TIMEZONE, parse_keywords
+from cmdesk.core.clock import utc_now
 from cmdesk.core.errors import CmdeskError, ExitCode, UsageError
-from cmdesk.i18n import LANGUAGES, _, detect_language, set_language
+from cmdesk.i18n import LANGUAGES, _, detect_language, format_ago, set_language
 from cmdesk.logs import setup_logging
 from cmdesk.store import backup as backups
 from cmdesk.store import home as clients
 from cmdesk.store.demo import build_demo
-from cmdesk.store.errors import WorkspaceCorrupt
+from cmdesk.store.errors import WorkspaceCorrupt, WorkspaceLocked
 from cmdesk.store.location import location_warning
 from cmdesk.store.lock import WorkspaceLock
 from cmdesk.store.paths import WORKSPACE_SUFFIX, Home, default_log_dir, resolve_home
@@ -159,13 +161,14 @@ def cmd_check(args: argparse.Namespace, home: Home, out: Output) -> int:
     except WorkspaceCorrupt as exc:
         report.update(integrity="damaged", detail=exc.detail)
     lock = WorkspaceLock(path, app="cmdesk check")
+    holder_text = _("nothing (not locked)")
     try:
         lock.acquire()
         lock.release()
         report["locked_by"] = None
-    except CmdeskError as exc:
-        holder = getattr(exc, "holder", None)
-        report["locked_by"] = holder.__dict__ if holder else {"pid": None}
+    except WorkspaceLocked as exc:
+        report["locked_by"] = asdict(exc.holder) if exc.holder else {"pid": None}
+        holder_text = exc.holder.describe() if exc.holder else _("another program")
     age = backups.latest_backup_age(home, path)
     report["backup_age_hours"] = None if age is None else round(age.total_seconds() / 3600, 1)
     report["location_warning"] = location_warning(path)
@@ -177,14 +180,10 @@ def cmd_check(args: argparse.Namespace, home: Home, out: Output) -> int:
         _("Integrity: ok")
         if report["integrity"] == "ok"
         else _("Integrity: DAMAGED ({detail})").format(detail=report["detail"]),
-        _("Open in: {holder}").format(
-            holder=", ".join(f"{k}={v}" for k, v in report["locked_by"].items())
-        )
-        if report["locked_by"]
-        else _("Open in: nothing (not locked)"),
+        _("Open in: {holder}").format(holder=holder_text),
         _("Last backup: none")
         if age is None
-        else _("Last backup: {hours} hours ago").format(hours=report["backup_age_hours"]),
+        else _("Last backup: {ago}").format(ago=format_ago(utc_now() - age)),
     ]
     if report["location_warning"]:
         lines.append(_("Warning: {text}").format(text=report["location_warning"]))
@@ -352,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     secrets_sub = secrets_p.add_subparsers(dest="secrets_command", metavar="ACTION", required=True)
     command(secrets_sub, "check", _("check that passwords can be stored safely"), cmd_secrets_check)
+    cli_monitor.register(commands, command, _client_path)
     p = command(commands, "gui", _("start the application (the default command)"), cmd_gui)
     p.add_argument("file", metavar="FILE", nargs="?", help=_("a .cmdesk file to open"))
     p.add_argument(

@@ -110,6 +110,25 @@ class Workspace:
             raise
 
     @classmethod
+    def open_readonly(cls, path: Path) -> Workspace:
+        """For reading while another program has the workspace open (search, lists from
+        the command line): no lock, no write. A file that still needs a migration is
+        opened normally, since migrating is a write."""
+        path = Path(path)
+        if not path.is_file():
+            raise NotFound(_("There is no workspace at {path}.").format(path=path))
+        check_header(path)
+        try:
+            db = connect(path, readonly=True)
+            version = migrations.current_version(db)
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceCorrupt(path, str(exc)) from exc
+        if version != migrations.LATEST:
+            db.close()
+            return cls.open(path)
+        return cls(path, db, WorkspaceLock(path))  # never acquired: nothing to release
+
+    @classmethod
     def _open_db(cls, path: Path, *, check: bool, creating: bool = False) -> sqlite3.Connection:
         check_header(path)
         try:
@@ -191,11 +210,12 @@ class Workspace:
     def close(self) -> None:
         with self._mutex:
             if self.db is not None:
-                try:
-                    # Fold the WAL back so the file alone is the whole workspace when copied.
-                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                except sqlite3.Error as exc:
-                    log.warning("Checkpoint on close failed for %s: %s", self.path, exc)
+                if self.lock.held:
+                    try:
+                        # Fold the WAL back so the file alone is the whole workspace.
+                        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    except sqlite3.Error as exc:
+                        log.warning("Checkpoint on close failed for %s: %s", self.path, exc)
                 self.db.close()
             self.lock.release()
 

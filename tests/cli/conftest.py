@@ -1,0 +1,59 @@
+"""CLI fixtures: the command line run in-process, or as a real second program."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cmdesk.cli import main
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> object:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def cli(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Run]:
+    """`cli("clients", "list")` runs `cmdesk --home HOME clients list` in this process."""
+    monkeypatch.setenv("LANGUAGE", "en")  # messages are asserted in English
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        code = main(["--home", str(home), *args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+def spawn(home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The installed entry point as a separate process, in English."""
+    env = {**os.environ, "LANGUAGE": "en", "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "cmdesk", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
