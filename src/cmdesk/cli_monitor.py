@@ -205,6 +205,84 @@ def cmd_mentions_show(args: argparse.Namespace, home: Home, out: Output) -> int:
     return 0
 
 
+def cmd_rules_add(args: argparse.Namespace, home: Home, out: Output) -> int:
+    with _open(home, args) as ws:
+        topic = ws.topics.add(args.name, args.query, priority=args.priority)
+        tagged = ws.mentions.count(MentionFilter(topic_id=topic.id, state="all"))
+    out.emit(
+        {
+            "id": topic.id,
+            "name": topic.name,
+            "query": topic.query,
+            "priority": topic.priority,
+            "mentions": tagged,
+        },
+        _("Topic “{name}” added: {count} mentions match it already.").format(
+            name=topic.name, count=tagged
+        ),
+    )
+    return 0
+
+
+def cmd_rules_list(args: argparse.Namespace, home: Home, out: Output) -> int:
+    with _read(home, args) as ws:
+        topics = ws.topics.all()
+        counts = {
+            t.id: ws.mentions.count(MentionFilter(topic_id=t.id, state="all")) for t in topics
+        }
+    out.emit(
+        [
+            {
+                "id": t.id,
+                "name": t.name,
+                "query": t.query,
+                "priority": t.priority,
+                "enabled": t.enabled,
+                "mentions": counts[t.id],
+            }
+            for t in topics
+        ],
+        "\n".join(
+            f"{t.id:>4}  {t.name}  [{t.query}]  {counts[t.id]}" + ("" if t.enabled else " (off)")
+            for t in topics
+        )
+        or _("No topic yet."),
+    )
+    return 0
+
+
+def cmd_rules_test(args: argparse.Namespace, home: Home, out: Output) -> int:
+    with _read(home, args) as ws:
+        count = ws.topics.count_matching(args.query)
+    out.emit(
+        {"query": args.query, "mentions": count},
+        _("{count} stored mentions match.").format(count=count),
+    )
+    return 0
+
+
+def cmd_alerts_list(args: argparse.Namespace, home: Home, out: Output) -> int:
+    with _read(home, args) as ws:
+        alerts = ws.topics.alerts(include_acknowledged=args.all)
+    out.emit(
+        [
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "topic_id": a.topic_id,
+                "title": a.title,
+                "detail": a.detail,
+                "raised": a.raised_at.isoformat(),
+                "mentions": list(a.evidence),
+                "acknowledged": a.acknowledged_at.isoformat() if a.acknowledged_at else None,
+            }
+            for a in alerts
+        ],
+        "\n".join(f"{a.raised_at:%Y-%m-%d %H:%M}  {a.title}" for a in alerts) or _("No alert."),
+    )
+    return 0
+
+
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
@@ -236,3 +314,23 @@ def register(
     sub = mentions.add_subparsers(dest="mentions_command", metavar="ACTION", required=True)
     p = command(sub, "show", _("one mention, with its stored HTML"), cmd_mentions_show)
     p.add_argument("id", metavar="ID", type=int, help=_("the mention's id"))
+    rules = commands.add_parser(
+        "rules", help=_("watch topics (named queries)"), description=_("Manage watch topics.")
+    )
+    sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    p = command(sub, "add", _("add a topic; it tags the matching mentions"), cmd_rules_add)
+    p.add_argument("name", metavar="NAME", help=_("the topic's name"))
+    p.add_argument("query", metavar="QUERY", help=_('e.g. livraison AND (retard OR "pas reçu")'))
+    p.add_argument(
+        "--priority", type=int, default=0, choices=(0, 1, 2),
+        help=_("0 normal, 1 important, 2 urgent (urgent matches raise an alert)"),
+    )  # fmt: skip
+    command(sub, "list", _("list the topics"), cmd_rules_list)
+    p = command(sub, "test", _("count the stored mentions a query matches"), cmd_rules_test)
+    p.add_argument("query", metavar="QUERY", help=_("the query to try"))
+    alerts = commands.add_parser(
+        "alerts", help=_("urgent mentions and crisis spikes"), description=_("Read the alerts.")
+    )
+    sub = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    p = command(sub, "list", _("alerts not acknowledged yet"), cmd_alerts_list)
+    p.add_argument("--all", action="store_true", help=_("include acknowledged alerts"))

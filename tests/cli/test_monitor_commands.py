@@ -88,3 +88,16 @@ def test_presets_from_the_command_line(cli) -> None:
     added = cli("--json", "feeds", "add", "galette des rois", "--preset", "reddit")
     assert added.json["url"].startswith("https://www.reddit.com/search.rss?q=galette")
     assert cli("feeds", "add", "x", "--preset", "myspace").code == 4
+
+
+def test_rules_and_alerts(cli) -> None:
+    cli("demo")
+    assert cli("--json", "rules", "test", "livraison OR colis").json["mentions"] == 2
+    bad = cli("rules", "test", "(colis")
+    assert bad.code == 4 and "parenthesis" in bad.err
+    added = cli("--json", "rules", "add", "SAV", "injoignable OR remboursement", "--priority", "2")
+    assert added.code == 0 and added.json["mentions"] == 2
+    listed = cli("--json", "rules", "list").json
+    assert [(t["name"], t["mentions"]) for t in listed] == [("SAV", 2)]
+    assert cli("--json", "alerts", "list").json == []  # stored mentions alert no one
+    assert cli("alerts", "list").out.strip() == "No alert."

@@ -141,17 +141,26 @@ class Mentions:
     ) -> tuple[RefreshCounts, Changes]:
         """One source's refresh, in one transaction: its new state and its new entries."""
         now = now or utc_now()
-        new = merged = 0
+        merged = 0
+        new_ids: list[int] = []
+        topics = self.ws.topics
+        raised_before = topics.raised
         with self.ws.atomic() as db:
             source = self.ws.sources.get(outcome.source_id)
             self.ws.sources.record_outcome(outcome, now)
             name = source.title or outcome.feed_title.strip() or source.url
             for entry in outcome.entries:
                 result = self._store_entry(db, outcome.source_id, name, entry, now)
-                new += result == "new"
+                if isinstance(result, int):
+                    new_ids.append(result)
                 merged += result == "merged"
-        counts = RefreshCounts(new_mentions=new, merged=merged)
-        return counts, Changes(sources=True, mentions=bool(new or merged))
+            if new_ids:
+                # Topics tag what arrived, and a burst may be a crisis: same transaction.
+                touched = topics.tag_new(new_ids, now)
+                topics.check_spikes(touched, now)
+        counts = RefreshCounts(new_mentions=len(new_ids), merged=merged)
+        alerts = topics.raised > raised_before
+        return counts, Changes(sources=True, mentions=bool(new_ids or merged), alerts=alerts)
 
     def _store_entry(
         self,
@@ -160,7 +169,8 @@ class Mentions:
         source_name: str,
         entry: IncomingEntry,
         now: datetime,
-    ) -> str:
+    ) -> int | str:
+        """The new mention's id, or what happened instead ("known", "merged", "skipped")."""
         guid = entry.guid or entry.url or entry.title
         if not guid:
             return "skipped"
@@ -207,7 +217,7 @@ class Mentions:
         # know a site's vocabulary, at a fraction of the cost of every word of long posts.
         terms = index_terms(f"{entry.title} {entry.author} {source_name} {entry.text[:3000]}")
         db.executemany("INSERT OR IGNORE INTO search_term(term) VALUES (?)", ((t,) for t in terms))
-        return "new"
+        return mention_id
 
     def _same_article(
         self, db: sqlite3.Connection, url: str, title: str, published: datetime

@@ -32,6 +32,7 @@ from cmdesk.store.lock import WorkspaceLock
 if TYPE_CHECKING:
     from cmdesk.store.mentions import Mentions
     from cmdesk.store.sources import Sources
+    from cmdesk.store.topics import Topics
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +233,12 @@ class Workspace:
         from cmdesk.store.sources import Sources
 
         return Sources(self)
+
+    @cached_property
+    def topics(self) -> Topics:
+        from cmdesk.store.topics import Topics
+
+        return Topics(self)
 
     @cached_property
     def mentions(self) -> Mentions:
