@@ -323,3 +323,58 @@ def view_changes():  # type: ignore[no-untyped-def]
     from cmdesk.core.changes import Changes
 
     return Changes(sources=True)
+
+
+def test_topic_dialog_builds_tests_and_saves(demo_view: MonitoringView, qtbot) -> None:
+    from cmdesk.core.query import FIELDS
+    from cmdesk.ui.dialogs.topic import FIELD_LABELS, TopicDialog, build_query
+
+    assert set(FIELD_LABELS) - {""} == set(FIELDS)
+    ws = demo_view.ws
+    assert ws is not None
+    dialog = TopicDialog(ws)
+    qtbot.addWidget(dialog)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    assert not save.isEnabled()  # nothing to test yet
+    dialog.query.setText("(colis")
+    dialog.run_test()
+    assert "character 1" in dialog.test.text() and not save.isEnabled()
+    dialog.any_words.setText("colis livraison")
+    dialog.none_words.setText("rapide")
+    dialog.write_query()
+    assert dialog.query.text() == "(colis OR livraison) AND NOT rapide"
+    assert dialog.test.text().startswith("1 stored mentions")
+    assert save.isEnabled()
+    dialog.name.setText("Colis")
+    dialog.priority.setCurrentIndex(2)
+    demo_view.save_topic(None, dialog.values())
+    [topic] = ws.topics.all()
+    assert (topic.name, topic.priority) == ("Colis", 2)
+    names = [i.text(0) for i in demo_view._items()]
+    assert "❗ Colis" in names
+    demo_view._select_tree(("topic", topic.id))
+    demo_view._apply_filter()
+    assert demo_view.model.rowCount() == 1
+    assert build_query("", "", "", "") is None
+
+
+def test_alerts_are_listed_and_marked_as_seen(demo_view: MonitoringView) -> None:
+    ws = demo_view.ws
+    assert ws is not None
+    topic = ws.topics.add("Urgent", "crise", priority=2)
+    source = ws.sources.all()[0]
+    raised: list[list[object]] = []
+    demo_view.alerts_raised.connect(raised.append)
+    with ws.atomic():
+        ws.topics._raise("match", topic.id, "Mention urgente : crise", "", [], None)
+    demo_view.on_changes(view_changes())
+    alerts_item = next(i for i in demo_view._items() if i.text(0).startswith("Alerts"))
+    assert alerts_item.text(0) == "Alerts (1)"
+    demo_view._select_tree(("alerts", 0))
+    demo_view._apply_filter()
+    assert demo_view.list_stack.currentWidget() is demo_view.alerts_panel
+    assert "crise" in demo_view.alerts_list.item(0).text()
+    demo_view.acknowledge_alerts()
+    assert ws.topics.alerts() == []
+    assert demo_view.list_stack.currentWidget() is demo_view.empty
+    assert source.id  # the demo's sources are untouched

@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
                 self.monitoring_view.message.connect(
                     lambda text: self.statusBar().showMessage(text, 8000)
                 )
+                self.monitoring_view.alerts_raised.connect(self._notify_alerts)
                 view = self.monitoring_view
             else:
                 empty = EmptySectionView(section)
@@ -645,6 +646,29 @@ class MainWindow(QMainWindow):
                 )
 
     # -- misc ---------------------------------------------------------------------------------
+
+    def _notify_alerts(self, alerts: list[Any]) -> None:
+        """A desktop notification for urgent mentions and spikes (system tray), or the
+        status bar where the desktop has no tray."""
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        first = alerts[0]
+        more = len(alerts) - 1
+        title = (
+            _("cmdesk alert") if not more else _("{count} cmdesk alerts").format(count=len(alerts))
+        )
+        if self.interactive and QSystemTrayIcon.isSystemTrayAvailable():
+            if not hasattr(self, "tray"):
+                self.tray = QSystemTrayIcon(app_icon(), self)
+                self.tray.messageClicked.connect(self._show_alerts_section)
+            self.tray.show()
+            self.tray.showMessage(title, first.title, QSystemTrayIcon.MessageIcon.Warning, 15000)
+        self.statusBar().showMessage(f"⚠ {first.title}", 30000)
+
+    def _show_alerts_section(self) -> None:
+        self.show_section("monitoring")
+        self.raise_()
+        self.activateWindow()
 
     def _message(self, title: str, text: str) -> None:
         log.warning("%s: %s", title, text)

@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -47,6 +50,7 @@ from cmdesk.core.monitoring import (
     Mention,
     NewSource,
     Source,
+    Topic,
 )
 from cmdesk.i18n import N_, _, format_ago, format_when, ngettext
 from cmdesk.monitor.opml import read_opml, write_opml
@@ -88,6 +92,7 @@ def source_state(source: Source) -> str:
 
 class MonitoringView(QWidget):
     message = Signal(str)  # for the status bar
+    alerts_raised = Signal(list)  # new Alert objects, for a desktop notification
 
     def __init__(
         self,
@@ -162,6 +167,15 @@ class MonitoringView(QWidget):
         menu.addAction(_("Export the sources as OPML…"), self.export_opml)
         self.sources_button.setMenu(menu)
         bar.addWidget(self.sources_button)
+        self.topics_button = QToolButton()
+        self.topics_button.setText(_("Topics"))
+        self.topics_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        topics_menu = QMenu(self.topics_button)
+        topics_menu.addAction(_("New watch topic…"), self.new_topic)
+        topics_menu.addAction(_("Edit the selected topic…"), self.edit_topic)
+        topics_menu.addAction(_("Remove the selected topic"), self.remove_topic)
+        self.topics_button.setMenu(topics_menu)
+        bar.addWidget(self.topics_button)
         root.addLayout(bar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -201,6 +215,20 @@ class MonitoringView(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setMargin(32)
         self.list_stack.addWidget(self.empty)
+        self.alerts_panel = QWidget()
+        alerts_layout = QVBoxLayout(self.alerts_panel)
+        self.alerts_list = QListWidget()
+        self.alerts_list.setWordWrap(True)
+        self.alerts_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.alerts_list.itemActivated.connect(self._alert_opened)
+        alerts_layout.addWidget(self.alerts_list, 1)
+        alert_buttons = QHBoxLayout()
+        self.acknowledge_button = QPushButton(_("Mark as seen"))
+        self.acknowledge_button.clicked.connect(self.acknowledge_alerts)
+        alert_buttons.addStretch(1)
+        alert_buttons.addWidget(self.acknowledge_button)
+        alerts_layout.addLayout(alert_buttons)
+        self.list_stack.addWidget(self.alerts_panel)
         splitter.addWidget(self.list_stack)
 
         pane = QWidget()
@@ -305,8 +333,12 @@ class MonitoringView(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if self.ws is None:
             return
-        if changes.sources or changes.topics or changes.workspace:
+        if changes.sources or changes.topics or changes.alerts or changes.workspace:
             self._fill_tree()
+            selected = self._tree_filter()
+            if selected is not None and selected[0] == "alerts":
+                self._show_alerts()
+                return
         if changes.mentions or changes.workspace:
             keep = self._current.id if self._current else None
             self.model.reload()
@@ -324,6 +356,29 @@ class MonitoringView(QWidget):
             item.setData(0, FILTER_ROLE, ("state", state))
             self.tree.addTopLevelItem(item)
         if ws is not None:
+            waiting = len(ws.topics.alerts())
+            alerts = QTreeWidgetItem(
+                [_("Alerts ({count})").format(count=waiting) if waiting else _("Alerts")]
+            )
+            alerts.setData(0, FILTER_ROLE, ("alerts", 0))
+            if waiting:
+                font = alerts.font(0)
+                font.setBold(True)
+                alerts.setFont(0, font)
+            self.tree.addTopLevelItem(alerts)
+            topics = ws.topics.all()
+            if topics:
+                top = QTreeWidgetItem([_("Topics")])
+                top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                self.tree.addTopLevelItem(top)
+                for topic in topics:
+                    mark = "❗ " if topic.priority >= 2 else ""
+                    off = _(" (off)") if not topic.enabled else ""
+                    item = QTreeWidgetItem([f"{mark}{topic.name}{off}"])
+                    item.setData(0, FILTER_ROLE, ("topic", topic.id))
+                    item.setToolTip(0, topic.query)
+                    top.addChild(item)
+                top.setExpanded(True)
             sources = ws.sources.all()
             if sources:
                 top = QTreeWidgetItem([_("Sources")])
@@ -380,11 +435,16 @@ class MonitoringView(QWidget):
             query=self.search.text().strip(),
             state=value if kind == "state" else "inbox",
             source_id=int(value) if kind == "source" else None,
+            topic_id=int(value) if kind == "topic" else None,
             sentiment=self.sentiment_filter.currentData() or "",
         )
 
     def _apply_filter(self) -> None:
         if self.ws is None:
+            return
+        selected = self._tree_filter()
+        if selected is not None and selected[0] == "alerts":
+            self._show_alerts()
             return
         self.model.set_filter(self._filter())
         self._after_reset()
@@ -593,13 +653,19 @@ class MonitoringView(QWidget):
     def _refresh(self, sources: list[Source], *, quiet: bool) -> None:
         ws = self.ws
         assert ws is not None
+        known = {a.id for a in ws.topics.alerts(include_acknowledged=True)}
 
         def work(ctx: TaskContext) -> RefreshSummary:
             return Refresher().refresh(ws, sources, progress=ctx.progress, cancel=ctx.cancel_event)
 
         def done(summary: RefreshSummary) -> None:
             self.refreshing = None
-            self.on_changes(Changes(sources=True, mentions=summary.new_mentions > 0))
+            fresh = [a for a in ws.topics.alerts() if a.id not in known]
+            self.on_changes(
+                Changes(sources=True, mentions=summary.new_mentions > 0, alerts=bool(fresh))
+            )
+            if fresh:
+                self.alerts_raised.emit(fresh)
             if summary.cancelled:
                 text = _("Refresh cancelled.")
             else:
@@ -656,6 +722,111 @@ class MonitoringView(QWidget):
             lambda ctx: ws.sources.add_many([wanted]),
             added,
             self._failed(_("The source could not be added")),
+            write=True,
+            cancellable=False,
+        )
+
+    # -- topics and alerts ---------------------------------------------------------------------
+
+    def new_topic(self) -> None:
+        self._topic_dialog(None)
+
+    def edit_topic(self) -> None:
+        selected = self._tree_filter()
+        if self.ws is None or selected is None or selected[0] != "topic":
+            self.message.emit(_("Select a topic in the list on the left first."))
+            return
+        self._topic_dialog(self.ws.topics.get(int(selected[1])))
+
+    def _topic_dialog(self, topic: Topic | None) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+        from cmdesk.ui.dialogs.topic import TopicDialog
+
+        dialog = TopicDialog(ws, topic, self)
+        if not dialog.exec():
+            return
+        self.save_topic(topic.id if topic else None, dialog.values())
+
+    def save_topic(self, topic_id: int | None, values: dict[str, Any]) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+
+        def work(ctx: TaskContext) -> Changes:
+            if topic_id is None:
+                ws.topics.add(str(values["name"]), str(values["query"]), int(values["priority"]))
+                return Changes(topics=True, mentions=True)
+            return ws.topics.update(topic_id, **values)
+
+        self.tasks.run(
+            _("Saving the topic"),
+            work,
+            lambda changes: self.on_changes(changes),
+            self._failed(_("The topic could not be saved")),
+            write=True,
+            cancellable=False,
+        )
+
+    def remove_topic(self) -> None:
+        selected = self._tree_filter()
+        ws = self.ws
+        if ws is None or selected is None or selected[0] != "topic":
+            self.message.emit(_("Select a topic in the list on the left first."))
+            return
+        topic_id = int(selected[1])
+        self.tasks.run(
+            _("Removing the topic"),
+            lambda ctx: ws.topics.remove(topic_id),
+            lambda changes: self.on_changes(changes),
+            self._failed(_("The topic could not be removed")),
+            write=True,
+            cancellable=False,
+        )
+
+    def _show_alerts(self) -> None:
+        self.alerts_list.clear()
+        ws = self.ws
+        alerts = ws.topics.alerts() if ws is not None else []
+        for alert in alerts:
+            when = format_when(alert.raised_at, self.model.tz)
+            text = f"{when} — {alert.title}" + (f"\n{alert.detail}" if alert.detail else "")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, (alert.id, alert.topic_id))
+            self.alerts_list.addItem(item)
+        if not alerts:
+            self.empty.setText(
+                _(
+                    "No alert. Urgent topics and sudden spikes (many more mentions, or many "
+                    "more negative ones, than the topic's usual level) show up here."
+                )
+            )
+            self.list_stack.setCurrentWidget(self.empty)
+        else:
+            self.list_stack.setCurrentWidget(self.alerts_panel)
+            self.alerts_list.setCurrentRow(0)
+        self._show_mention(None)
+        self.count_label.setText("")
+
+    def _alert_opened(self, item: QListWidgetItem) -> None:
+        _alert_id, topic_id = item.data(Qt.ItemDataRole.UserRole)
+        if topic_id is not None:
+            self._select_tree(("topic", topic_id))
+            self._apply_filter()
+
+    def acknowledge_alerts(self) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+        items = self.alerts_list.selectedItems() or [
+            self.alerts_list.item(i) for i in range(self.alerts_list.count())
+        ]
+        ids = [item.data(Qt.ItemDataRole.UserRole)[0] for item in items if item is not None]
+        self.tasks.run(
+            _("Saving"),
+            lambda ctx: ws.topics.acknowledge(ids),
+            lambda changes: self.on_changes(changes),
             write=True,
             cancellable=False,
         )
