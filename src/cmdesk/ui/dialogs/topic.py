@@ -62,7 +62,7 @@ class TopicDialog(QDialog):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
-        self._timer.timeout.connect(self.run_test)
+        self._timer.timeout.connect(lambda: self.run_test() if self.isVisible() else None)
         self.setWindowTitle(_("Edit the topic") if topic else _("New watch topic"))
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
