@@ -64,6 +64,7 @@ i18n: setup
 bench: setup
 	$(PY) bench/startup.py
 	$(PY) bench/search.py
+	$(PY) bench/refresh.py
 
 screenshots: setup
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) tools/screenshots.py --out docs/screenshots
