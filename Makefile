@@ -31,7 +31,7 @@ run: setup
 	$(PY) -m cmdesk gui
 
 lint: setup
-	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff check --no-cache src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports

@@ -43,11 +43,10 @@ def test_common_candidates_are_on_the_site_root() -> None:
 
 
 def test_find_feed_from_a_feed_a_page_or_usual_places() -> None:
-    from feed_server import FeedServer, Route, rss
-
     from cmdesk.monitor.discover import find_feed
     from cmdesk.monitor.fetch import Fetcher
     from cmdesk.monitor.parse import FeedError
+    from feed_server import FeedServer, Route, rss
 
     feed = rss("Le blog", [("1", "Bonjour", "x")])
     with FeedServer() as server, Fetcher(trust_env=False) as fetcher:

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from feed_server import FeedServer, Route, gzip_bomb, rss
 
 from cmdesk.monitor.fetch import Fetcher, FetchRequest
+from feed_server import FeedServer, Route, gzip_bomb, rss
 
 FEED = rss("Blog", [("1", "Bonjour", "Premier billet")])
 

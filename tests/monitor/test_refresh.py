@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feed_server import FeedServer, Route, gzip_bomb, rss
 
 from cmdesk.core.client import ClientProfile
 from cmdesk.monitor.fetch import Fetcher
 from cmdesk.monitor.refresh import Refresher
 from cmdesk.store.mentions import MentionFilter
 from cmdesk.store.workspace import Workspace
+from feed_server import FeedServer, Route, gzip_bomb, rss
 
 
 @pytest.fixture
