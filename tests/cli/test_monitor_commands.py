@@ -98,6 +98,6 @@ def test_rules_and_alerts(cli) -> None:
     added = cli("--json", "rules", "add", "SAV", "injoignable OR remboursement", "--priority", "2")
     assert added.code == 0 and added.json["mentions"] == 2
     listed = cli("--json", "rules", "list").json
-    assert [(t["name"], t["mentions"]) for t in listed] == [("SAV", 2)]
+    assert ("SAV", 2) in [(t["name"], t["mentions"]) for t in listed]
     assert cli("--json", "alerts", "list").json == []  # stored mentions alert no one
     assert cli("alerts", "list").out.strip() == "No alert."

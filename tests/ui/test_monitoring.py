@@ -348,10 +348,10 @@ def test_topic_dialog_builds_tests_and_saves(demo_view: MonitoringView, qtbot) -
     dialog.name.setText("Colis")
     dialog.priority.setCurrentIndex(2)
     demo_view.save_topic(None, dialog.values())
-    [topic] = ws.topics.all()
-    assert (topic.name, topic.priority) == ("Colis", 2)
+    topic = next(t for t in ws.topics.all() if t.name == "Colis")
+    assert topic.priority == 2
     names = [i.text(0) for i in demo_view._items()]
-    assert "❗ Colis" in names
+    assert "Colis (urgent)" in names
     demo_view._select_tree(("topic", topic.id))
     demo_view._apply_filter()
     assert demo_view.model.rowCount() == 1

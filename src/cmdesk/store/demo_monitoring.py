@@ -116,6 +116,13 @@ def populate_monitoring(ws: Workspace, now: datetime | None = None) -> None:
         ws.mentions.record_refresh(
             FetchOutcome(source_id=source_id, ok=True, entries=tuple(entries)), now
         )
+    ws.topics.add(
+        "Service client",
+        'commande OR colis OR livraison OR "service client" OR remboursement OR injoignable',
+        priority=1,
+    )
+    ws.topics.add("Galettes et pâtisseries", "galette* OR bûche* OR viennoiserie*")
+    ws.topics.add("Hygiène et sécurité", 'intoxication OR cafard* OR "rappel produit"', priority=2)
     first = ws.mentions.page(limit=3)
     if first:
         ws.mentions.set_starred([first[0].id])

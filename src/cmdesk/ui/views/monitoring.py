@@ -372,9 +372,10 @@ class MonitoringView(QWidget):
                 top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
                 self.tree.addTopLevelItem(top)
                 for topic in topics:
-                    mark = "❗ " if topic.priority >= 2 else ""
+                    # Plain text marks: emoji fonts are missing on many Linux desktops.
+                    urgent = _(" (urgent)") if topic.priority >= 2 else ""
                     off = _(" (off)") if not topic.enabled else ""
-                    item = QTreeWidgetItem([f"{mark}{topic.name}{off}"])
+                    item = QTreeWidgetItem([f"{topic.name}{urgent}{off}"])
                     item.setData(0, FILTER_ROLE, ("topic", topic.id))
                     item.setToolTip(0, topic.query)
                     top.addChild(item)
