@@ -27,6 +27,7 @@ class Route:
     conditional: bool = True  # ETag and Last-Modified, 304 when they match
     delay_s: float = 0.0  # before answering
     trickle_s: float = 0.0  # send the body one byte at a time, this far apart
+    trickle_headers_s: float = 0.0  # send the status line and headers one byte at a time
     stream: Callable[[], Iterator[bytes]] | None = None  # a body produced on the fly
     cut_after: int | None = None  # close the connection after this many body bytes
     last_modified: str = field(default_factory=lambda: formatdate(usegmt=True))
@@ -39,7 +40,9 @@ class Route:
 class FeedServer:
     """`with FeedServer() as server: server.route("/feed", Route(body=...)); server.url(...)`"""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        """`host`: another loopback address (127.0.0.2) is another host for per-host limits."""
+        self.host = host
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
         self.not_modified = 0
@@ -71,7 +74,7 @@ class FeedServer:
             def handle_error(self, request: object, client_address: object) -> None:
                 pass  # clients that hang up (deadlines, caps) are expected here
 
-        self.httpd = _Server(("127.0.0.1", 0), _Handler)
+        self.httpd = _Server((host, 0), _Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(
@@ -91,7 +94,7 @@ class FeedServer:
         return self.url(path)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def _serve(self, request: Handler) -> None:
         route = self.routes.get(request.path)
@@ -102,6 +105,14 @@ class FeedServer:
             return
         if route.delay_s:
             time.sleep(route.delay_s)
+        if route.trickle_headers_s:
+            pads = "".join(f"X-Pad-{i}: {'y' * 20}\r\n" for i in range(400))
+            for byte in f"HTTP/1.1 200 OK\r\n{pads}".encode():
+                request.wfile.write(bytes([byte]))
+                request.wfile.flush()
+                time.sleep(route.trickle_headers_s)
+            request.close_connection = True
+            return
         # RFC 9110: If-None-Match, when sent, decides; If-Modified-Since only otherwise.
         tag = request.headers.get("If-None-Match")
         since = request.headers.get("If-Modified-Since")

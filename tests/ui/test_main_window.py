@@ -214,3 +214,16 @@ def test_gui_smoke_command_reports_first_paint(tmp_path: Path):
     assert report["client"] == "demo-fournil-de-lea"
     assert 0 < report["first_paint_s"] < 20
     assert report["rss_mb"] > 10
+
+
+def test_proxy_preference_is_checked_and_kept(make_window) -> None:
+    window = make_window("en")
+    window.open_demo()
+    window._proxy_requested("http://lea:secret@proxy.example:3128")
+    assert window.prefs.proxy == "" and window.monitoring_view.proxy == ""
+    assert "password" in window.statusBar().currentMessage()
+    window._proxy_requested("proxy.example:3128")
+    assert window.prefs.proxy == "http://proxy.example:3128"
+    assert window.monitoring_view.proxy == "http://proxy.example:3128"
+    window.prefs.q.sync()
+    assert "secret" not in Path(window.prefs.q.fileName()).read_text(encoding="utf-8")

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
                     lambda text: self.statusBar().showMessage(text, 8000)
                 )
                 self.monitoring_view.alerts_raised.connect(self._notify_alerts)
+                self.monitoring_view.proxy = self.prefs.proxy
                 view = self.monitoring_view
             else:
                 empty = EmptySectionView(section)
@@ -193,6 +194,8 @@ class MainWindow(QMainWindow):
         view.delete_requested.connect(self.delete_client)
         view.language_requested.connect(self._language_requested)
         view.theme_requested.connect(self._theme_requested)
+        view.proxy_requested.connect(self._proxy_requested)
+        view.proxy.setText(self.prefs.proxy)
         self.settings_view = view
         return view
 
@@ -573,6 +576,25 @@ class MainWindow(QMainWindow):
     def _language_requested(self, language: str) -> None:
         self.prefs.language = language
         self.relaunch_requested.emit()
+
+    def _proxy_requested(self, text: str) -> None:
+        from cmdesk.monitor.fetch import check_proxy
+
+        try:
+            proxy = check_proxy(text)
+        except CmdeskError as exc:
+            self._message(_("This proxy cannot be used"), exc.message)
+            self.settings_view.proxy.setText(self.prefs.proxy)
+            return
+        if proxy != self.prefs.proxy:
+            self.prefs.proxy = proxy
+            self.monitoring_view.proxy = proxy
+            self.statusBar().showMessage(
+                _("Feeds are now fetched through {proxy}.").format(proxy=proxy)
+                if proxy
+                else _("Feeds are now fetched with the system's proxy settings."),
+                8000,
+            )
 
     def _theme_requested(self, theme: str) -> None:
         from PySide6.QtWidgets import QApplication

@@ -45,6 +45,15 @@ class Preferences:
         self.q.setValue("theme", value if value in THEMES else "system")
 
     @property
+    def proxy(self) -> str:
+        """A manual proxy for fetching feeds; "" uses the system's settings."""
+        return self._str("network/proxy")
+
+    @proxy.setter
+    def proxy(self, value: str) -> None:
+        self.q.setValue("network/proxy", value)
+
+    @property
     def first_run_done(self) -> bool:
         return self._str("first_run_done") == "1"
 

@@ -33,10 +33,16 @@ ADDRESS = ""  # the "type" of a plain address
 
 class AddSourceDialog(QDialog):
     def __init__(
-        self, tasks: TaskManager, categories: list[str], parent: QWidget | None = None
+        self,
+        tasks: TaskManager,
+        categories: list[str],
+        parent: QWidget | None = None,
+        *,
+        proxy: str = "",
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks
+        self.proxy = proxy
         self.found: Found | None = None
         self.preset = ""
         self.setWindowTitle(_("Add a source"))
@@ -101,8 +107,10 @@ class AddSourceDialog(QDialog):
         self.find_button.setEnabled(False)
         self.status_label.setText(_("Looking for the feed…"))
 
+        proxy = self.proxy or None
+
         def work(ctx: TaskContext) -> Found:
-            with Fetcher(deadline_s=20) as fetcher:
+            with Fetcher(deadline_s=20, proxy=proxy) as fetcher:
                 return find_feed(wanted.url, fetcher, ctx.cancel_event)
 
         self.tasks.run(_("Looking for the feed"), work, self._found, self._not_found)

@@ -109,6 +109,7 @@ class MonitoringView(QWidget):
         self.auto_refresh = auto_refresh  # False in smoke runs and tests: no network
         self.last_error = ""
         self.refreshing: TaskHandle | None = None
+        self.proxy = ""  # a manual proxy from the preferences; "" for the system's
         # Checks every minute which sources are due. The due times are wall-clock times
         # stored with each source, so a laptop waking from sleep catches up at once.
         self.timer = QTimer(self)
@@ -697,7 +698,7 @@ class MonitoringView(QWidget):
             return
         from cmdesk.ui.dialogs.add_source import AddSourceDialog
 
-        dialog = AddSourceDialog(self.tasks, ws.sources.categories(), self)
+        dialog = AddSourceDialog(self.tasks, ws.sources.categories(), self, proxy=self.proxy)
         if not dialog.exec():
             return
         wanted = dialog.source()

@@ -81,6 +81,7 @@ class SettingsView(QWidget):
     delete_requested = Signal()
     language_requested = Signal(str)
     theme_requested = Signal(str)
+    proxy_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -228,8 +229,12 @@ class SettingsView(QWidget):
         self.theme.activated.connect(lambda _i: self.theme_requested.emit(self.theme.currentData()))
         self.secrets_label = QLabel()
         self.secrets_label.setWordWrap(True)
+        self.proxy = QLineEdit()
+        self.proxy.setPlaceholderText(_("the system's settings (leave empty)"))
+        self.proxy.editingFinished.connect(lambda: self.proxy_requested.emit(self.proxy.text()))
         form.addRow(_("Interface language"), self.app_language)
         form.addRow(_("Theme"), self.theme)
+        form.addRow(_("Proxy for feeds"), self.proxy)
         form.addRow(_("Passwords"), self.secrets_label)
         return box
 
