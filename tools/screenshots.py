@@ -68,8 +68,19 @@ def dialogs(window, home, language: str, out: Path, app, settle) -> None:
     from cmdesk.ui.dialogs.new_client import NewClientDialog
     from cmdesk.ui.dialogs.switcher import ClientSwitcher
 
+    from cmdesk.ui.dialogs.add_source import AddSourceDialog
+    from cmdesk.ui.dialogs.topic import TopicDialog
+
     clients.create_client(home, "Zoé Fleurs", sector="Retail").close()
+    ws = window.workspace
+    topic_dialog = TopicDialog(ws, None, window)
+    topic_dialog.name.setText("Livraisons")
+    topic_dialog.any_words.setText("livraison colis commande")
+    topic_dialog.none_words.setText("rapide")
+    topic_dialog.write_query()
     for name, dialog in (
+        ("topic", topic_dialog),
+        ("add-source", AddSourceDialog(window.tasks, ws.sources.categories(), window)),
         ("first-run", FirstRunDialog(language)),
         ("new-client", NewClientDialog(window)),
         (
