@@ -64,11 +64,10 @@ def main() -> int:
 def dialogs(window, home, language: str, out: Path, app, settle) -> None:
     """The dialogs a new user meets: first run, new client, client switcher."""
     from cmdesk.store import home as clients
+    from cmdesk.ui.dialogs.add_source import AddSourceDialog
     from cmdesk.ui.dialogs.first_run import FirstRunDialog
     from cmdesk.ui.dialogs.new_client import NewClientDialog
     from cmdesk.ui.dialogs.switcher import ClientSwitcher
-
-    from cmdesk.ui.dialogs.add_source import AddSourceDialog
     from cmdesk.ui.dialogs.topic import TopicDialog
 
     clients.create_client(home, "Zoé Fleurs", sector="Retail").close()
