@@ -69,8 +69,9 @@ bench: setup
 screenshots: setup
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) tools/screenshots.py --out docs/screenshots
 
+# The Linux bundle (PyInstaller onedir), its tarball and .deb; fails above 160 MB.
 dist: setup
-	$(PY) -m pip wheel --no-deps --no-build-isolation -w dist .
+	installers/linux/build.sh
 
 clean:
 	rm -rf $(VENV) $(HEADLESS) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -98,6 +98,8 @@ class GuiApp:
         self.qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
         self.qapp.setApplicationName("cmdesk")
         self.qapp.setApplicationDisplayName("cmdesk")
+        # Matches cmdesk.desktop, so Wayland shells show the right icon and name.
+        self.qapp.setDesktopFileName("cmdesk")
         self.qapp.setApplicationVersion(__version__)
         self.qapp.setOrganizationName("cmdesk")
         self.qapp.setWindowIcon(app_icon())

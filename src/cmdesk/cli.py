@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -381,6 +382,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(out, exc.message, int(exc.exit_code))
     except OSError as exc:
         log.exception("I/O error")
+        return _fail(out, _("File error: {error}").format(error=exc), int(ExitCode.INVALID_DATA))
+    except sqlite3.DatabaseError as exc:
+        # A damaged file SQLite refuses mid-command (e.g. backing it up): invalid data, not
+        # a traceback and exit 1.
+        log.exception("Database error")
         return _fail(out, _("File error: {error}").format(error=exc), int(ExitCode.INVALID_DATA))
 
 

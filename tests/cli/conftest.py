@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,15 +42,3 @@ def cli(
         return Run(code, captured.out, captured.err)
 
     return run
-
-
-def spawn(home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """The installed entry point as a separate process, in English."""
-    env = {**os.environ, "LANGUAGE": "en", "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, "-m", "cmdesk", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )

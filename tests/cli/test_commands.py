@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from cli_spawn import spawn
 from cmdesk import __version__
 from cmdesk.cli import build_parser
-from conftest import spawn
 
 
 def test_version(cli) -> None:

@@ -123,7 +123,10 @@ def backup(
         dest = folder / f"{workspace.stem}-{kind}-{stamp}-{n}{WORKSPACE_SUFFIX}"
     partial = dest.with_name(dest.name + ".partial")
     try:
-        _copy(workspace, partial, progress)
+        try:
+            _copy(workspace, partial, progress)
+        except sqlite3.DatabaseError as exc:  # the workspace itself is damaged
+            raise WorkspaceCorrupt(workspace, str(exc)) from exc
         verify_backup(partial)
         os.replace(partial, dest)
     except BaseException:
