@@ -104,3 +104,16 @@ def test_a_burst_raises_one_spike_alert_with_evidence(ws: Workspace) -> None:
     # More of the same within the window: still one alert of each kind.
     push(ws, *burst[8:])
     assert len(ws.topics.alerts()) == 2
+
+
+def test_alerts_read_in_the_language_of_the_reader(ws: Workspace) -> None:
+    from cmdesk.i18n import set_language
+
+    ws.topics.add("Crise", "intoxication", priority=2)
+    push(ws, entry(1, "Une intoxication signalée"))
+    assert ws.topics.alerts()[0].title.startswith("Urgent mention for “Crise”")
+    set_language("fr")
+    try:
+        assert ws.topics.alerts()[0].title.startswith("Mention urgente pour « Crise »")
+    finally:
+        set_language("en")

@@ -18,7 +18,7 @@ from cmdesk.core.errors import InvalidData, NotFound
 from cmdesk.core.monitoring import Alert, Topic
 from cmdesk.core.query import Document, Query, matches, parse, to_sql
 from cmdesk.core.spikes import DEFAULT_BASELINE_WINDOWS, DEFAULT_WINDOW, detect, windows
-from cmdesk.i18n import _
+from cmdesk.i18n import N_, _
 from cmdesk.store.mentions import key_for
 
 if TYPE_CHECKING:
@@ -34,13 +34,31 @@ def _topic(row: Any) -> Topic:
     return Topic(id=row[0], name=row[1], query=row[2], priority=row[3], enabled=bool(row[4]))
 
 
+def message(msgid: str, **args: object) -> str:
+    """An alert's text as stored: the English message and its values, translated when it
+    is shown, so an alert reads in the language of whoever reads it."""
+    return json.dumps({"msgid": msgid, "args": args}, ensure_ascii=False)
+
+
+def shown(stored: str) -> str:
+    """The stored text of an alert in the current language (plain text is kept as is)."""
+    if not stored.startswith("{"):
+        return stored
+    try:
+        data = json.loads(stored)
+        msgid, args = data["msgid"], data["args"]
+        return str(_(msgid).format(**args))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return stored
+
+
 def _alert(row: Any) -> Alert:
     return Alert(
         id=row[0],
         kind=row[1],
         topic_id=row[2],
-        title=row[3],
-        detail=row[4],
+        title=shown(row[3]),
+        detail=shown(row[4]),
         evidence=tuple(json.loads(row[5] or "[]")),
         raised_at=parse_iso(row[6]),
         acknowledged_at=parse_iso(row[7]) if row[7] else None,
@@ -178,8 +196,10 @@ class Topics:
                     self._raise(
                         "match",
                         topic.id,
-                        _("Urgent mention for “{topic}”: {title}").format(
-                            topic=topic.name, title=row[0][:200]
+                        message(
+                            N_("Urgent mention for “{topic}”: {title}"),
+                            topic=topic.name,
+                            title=row[0][:200],
                         ),
                         "",
                         [mention_id],
@@ -222,20 +242,27 @@ class Topics:
                     continue
                 evidence = [r[0] for r in rows if parse_iso(r[1]) > spike.window_start][-20:]
                 if spike.kind == "volume":
-                    title = _("Spike on “{topic}”: {count} mentions in 24 hours").format(
-                        topic=topic.name, count=int(spike.observed)
+                    title = message(
+                        N_("Spike on “{topic}”: {count} mentions in 24 hours"),
+                        topic=topic.name,
+                        count=int(spike.observed),
                     )
-                    detail = _("Usually {mean} a day (± {sd}); alert above {threshold}.").format(
+                    detail = message(
+                        N_("Usually {mean} a day (± {sd}); alert above {threshold}."),
                         mean=round(spike.baseline_mean, 1),
                         sd=round(spike.baseline_sd, 1),
                         threshold=round(spike.threshold, 1),
                     )
                 else:
-                    title = _("Negative wave on “{topic}”: {share} negative in 24 hours").format(
-                        topic=topic.name, share=f"{spike.observed:.0%}"
+                    title = message(
+                        N_("Negative wave on “{topic}”: {share} negative in 24 hours"),
+                        topic=topic.name,
+                        share=f"{spike.observed:.0%}",
                     )
-                    detail = _("Usually {share} negative; alert above {threshold}.").format(
-                        share=f"{spike.baseline_mean:.0%}", threshold=f"{spike.threshold:.0%}"
+                    detail = message(
+                        N_("Usually {share} negative; alert above {threshold}."),
+                        share=f"{spike.baseline_mean:.0%}",
+                        threshold=f"{spike.threshold:.0%}",
                     )
                 self._raise(f"spike-{spike.kind}", topic_id, title, detail, evidence, now)
                 raised += 1
