@@ -185,3 +185,28 @@ def test_delete_of_an_open_client_is_refused(home: Home) -> None:
     with Workspace.open(path), pytest.raises(WorkspaceLocked):
         clients.delete_client(home, path.stem)
     assert path.exists()
+
+
+def test_a_stopped_backup_leaves_nothing_behind(home: Home) -> None:
+    path = _client(home)
+    with Workspace.open(path) as ws:
+        for i in range(3000):  # enough pages for several progress steps
+            ws.set_setting(f"k{i}", "x" * 500)
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt  # what the app's closing does, through its task context
+
+    with pytest.raises(KeyboardInterrupt):
+        backups.auto_backup_if_due(home, path, progress=stop)
+    assert backups.list_backups(home, path) == []
+    assert list(home.backups_dir(path).glob("*.partial")) == []
+
+
+def test_a_stopped_check_is_not_a_damaged_file(tmp_path: Path) -> None:
+    from cmdesk.core.client import ClientProfile
+
+    with Workspace.create(tmp_path / "w.cmdesk", ClientProfile(name="W", slug="w")) as ws:
+        for i in range(2000):
+            ws.set_setting(f"k{i}", "x" * 500)
+        ws.verify(stop=lambda: True)  # interrupted at once: no error
+        ws.verify()  # and a full run finds nothing wrong

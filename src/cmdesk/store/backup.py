@@ -155,12 +155,15 @@ def latest_backup_age(home: Home, workspace: Path) -> timedelta | None:
     return utc_now() - backups[0].taken_at if backups else None
 
 
-def auto_backup_if_due(home: Home, workspace: Path) -> BackupInfo | None:
-    """The daily automatic backup, taken when a workspace is opened."""
+def auto_backup_if_due(
+    home: Home, workspace: Path, progress: Progress | None = None
+) -> BackupInfo | None:
+    """The daily automatic backup, taken when a workspace is opened. `progress` may raise
+    to stop it (the app closing): the partial copy is removed, nothing else changes."""
     age = latest_backup_age(home, workspace)
     if age is not None and age < AUTO_INTERVAL:
         return None
-    return backup(home, workspace, "auto")
+    return backup(home, workspace, "auto", progress)
 
 
 def latest_good_backup(home: Home, workspace: Path) -> BackupInfo | None:

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -269,11 +269,19 @@ class Workspace:
                 raise
             self.db.execute("COMMIT")
 
-    def verify(self, *, full: bool = False) -> None:
-        """Integrity check on demand (raises WorkspaceCorrupt); safe from a worker thread."""
+    def verify(self, *, full: bool = False, stop: Callable[[], bool] | None = None) -> None:
+        """Integrity check on demand (raises WorkspaceCorrupt); safe from a worker thread.
+        `stop()` returning True interrupts it (sqlite3.OperationalError), e.g. at closing:
+        on a large file the check reads every page."""
         reader = connect(self.path, readonly=True)
+        if stop is not None:
+            reader.set_progress_handler(lambda: int(stop()), 10_000)
         try:
             quick_check(reader, self.path, full=full)
+        except WorkspaceCorrupt:
+            if stop is not None and stop():
+                return  # interrupted on purpose: nothing was found wrong
+            raise
         finally:
             reader.close()
 

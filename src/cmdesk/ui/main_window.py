@@ -302,14 +302,22 @@ class MainWindow(QMainWindow):
 
     def _after_open(self, ws: Workspace) -> None:
         home, path = self.home, ws.path
+        # Both can take a while on a big client; closing the app stops them (the partial
+        # backup is removed) instead of keeping the user waiting.
         self.tasks.run(
             _("Daily backup"),
-            lambda ctx: backups.auto_backup_if_due(home, path),
+            lambda ctx: backups.auto_backup_if_due(
+                home, path, progress=lambda _done, _total: ctx.check()
+            ),
             lambda info: self._refresh(Changes(workspace=True)) if info else None,
             cancellable=False,
         )
         if ws.needs_background_check:
-            self.tasks.run(_("Checking the workspace"), lambda ctx: ws.verify(), cancellable=False)
+            self.tasks.run(
+                _("Checking the workspace"),
+                lambda ctx: ws.verify(stop=lambda: ctx.cancelled),
+                cancellable=False,
+            )
 
     def detach_workspace(self) -> Workspace | None:
         ws, self.workspace = self.workspace, None
