@@ -378,3 +378,20 @@ def test_alerts_are_listed_and_marked_as_seen(demo_view: MonitoringView) -> None
     assert ws.topics.alerts() == []
     assert demo_view.list_stack.currentWidget() is demo_view.empty
     assert source.id  # the demo's sources are untouched
+
+
+def test_refresh_goes_through_the_proxy_of_the_preferences(qtbot, gui_home: Home) -> None:
+    from feed_server import FeedServer, Route, rss
+
+    ws = create_client(gui_home, "Proxy")
+    view = MonitoringView(SyncTaskManager(), interactive=False, auto_refresh=False)
+    qtbot.addWidget(view)
+    view.set_workspace(ws)
+    with FeedServer() as proxy:
+        # feeds.invalid cannot be reached: only a proxy that answers for it can.
+        proxy.route("http://feeds.invalid/feed", Route(body=rss("Loin", [("1", "Bonjour", "x")])))
+        ws.sources.add("http://feeds.invalid/feed")
+        view.proxy = proxy.url("")
+        view.refresh_now()
+    assert ws.mentions.count() == 1
+    ws.close()
