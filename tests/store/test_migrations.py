@@ -60,6 +60,19 @@ def _seed_v4(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO mention_topic(topic_id, mention_id) VALUES (1, 7)")
 
 
+def _seed_v5(db: sqlite3.Connection) -> None:
+    _seed_v4(db)  # its mention was indexed by the insert trigger that version 5 drops
+    db.execute(
+        "INSERT INTO mention(id, url, title, source, published_at, fetched_at, text) "
+        "VALUES (8, 'https://blog.example/b', 'Galette élue', 'Blog', ?, ?, 'Bravo')",
+        ("2025-02-02T08:00:00+00:00", "2025-02-02T08:00:00+00:00"),
+    )
+    db.execute(
+        "INSERT INTO mention_fts(rowid, title, text, author, source) "
+        "SELECT id, title, text, author, source FROM mention"
+    )
+
+
 # Representative data written by each released schema version. A new migration must
 # add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
 # every version stay tested with real rows.
@@ -68,6 +81,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _seed_v2,
     3: _seed_v3,
     4: _seed_v4,
+    5: _seed_v5,
 }
 
 
@@ -131,6 +145,11 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
                 "SELECT rowid FROM mention_fts WHERE mention_fts MATCH 'reclamation'"
             ).fetchall()
             assert found == [(7,)]
+        if version >= 5:
+            found = ws.db.execute(
+                "SELECT rowid FROM mention_fts WHERE mention_fts MATCH 'elue'"
+            ).fetchall()
+            assert found == [(8,)]
         schema = _schema(ws.db)
 
     assert schema == _fresh_schema(tmp_path)

@@ -151,6 +151,53 @@ def test_same_article_through_an_alert_is_merged(ws: Workspace) -> None:
     assert ws.mentions.count(MentionFilter(source_id=alerts.id)) == 1
 
 
+def test_several_sources_in_one_batch_merge_and_index_consistently(ws: Workspace) -> None:
+    """One transaction for several sources (as a refresh writes them): an article that
+    two feeds bring in the same batch is stored once with both sources, feeds listing
+    newest first are indexed, the full-text index passes its own integrity check, and a
+    source removed meanwhile is skipped without losing the others."""
+    blog = ws.sources.add("https://blog.example/feed", title="Blog")
+    press = ws.sources.add("https://press.example/feed", title="Presse")
+    gone = ws.sources.add("https://gone.example/feed", title="Partie")
+    ws.sources.remove(gone.id)
+    newest_first = [entry(n, text=f"fournée {n}") for n in range(1, 6)]
+    # The press feed carries article 3 too, with tracking parameters in its link.
+    press_entries = [
+        entry(10, url="https://news.example/a", title="Autre sujet", text="pain"),
+        entry(3, guid="press-3", url="https://blog.example/article-3?utm_source=x"),
+    ]
+    counts, changes = ws.mentions.record_refreshes(
+        [
+            FetchOutcome(source_id=blog.id, ok=True, entries=tuple(newest_first)),
+            FetchOutcome(source_id=gone.id, ok=True, entries=(entry(99),)),
+            FetchOutcome(source_id=press.id, ok=True, entries=tuple(press_entries)),
+        ],
+        NOW,
+    )
+    assert counts[1] is None and changes.mentions
+    assert counts[0] is not None and counts[2] is not None
+    assert counts[0].new_mentions + counts[2].new_mentions == 6
+    assert counts[0].merged + counts[2].merged == 1
+    assert ws.mentions.count() == 6
+    ws.db.execute("INSERT INTO mention_fts(mention_fts) VALUES ('integrity-check')")
+    found = ws.mentions.search(MentionFilter(query="fournee"), limit=10)
+    assert len(found) == 5
+    merged = ws.db.execute(
+        "SELECT rowid FROM mention_fts WHERE mention_fts MATCH 'source:presse AND source:blog'"
+    ).fetchall()
+    assert len(merged) == 1
+    assert ws.mentions.get(merged[0][0]).source_ids == (blog.id, press.id)
+    # The words are offered while typing, the source names too.
+    terms = {t for (t,) in ws.db.execute("SELECT term FROM search_term")}
+    assert {"fournee", "presse", "blog", "boulangerie"} <= terms
+    # A second refresh of the same entries adds nothing and keeps the index sound.
+    again, _ = ws.mentions.record_refreshes(
+        [FetchOutcome(source_id=blog.id, ok=True, entries=tuple(newest_first))], NOW
+    )
+    assert again[0] is not None and again[0].new_mentions == 0
+    ws.db.execute("INSERT INTO mention_fts(mention_fts) VALUES ('integrity-check')")
+
+
 def test_title_match_on_the_same_site_within_days(ws: Workspace) -> None:
     a = ws.sources.add("https://a.example/feed")
     b = ws.sources.add("https://b.example/feed")

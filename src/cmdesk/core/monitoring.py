@@ -91,6 +91,11 @@ class IncomingEntry:
     language: str = ""
     sentiment: str = ""
     sentiment_reason: str = ""
+    # Also computed in the worker when it can be (the writer computes what is missing):
+    # the normalised URL that finds the same article again, and the words to offer while
+    # typing a search. The writer thread is a refresh's bottleneck, the workers are not.
+    key_url: str | None = None
+    terms: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

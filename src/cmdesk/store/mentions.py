@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 from cmdesk.core.changes import Changes
 from cmdesk.core.clock import parse_iso, utc_now
 from cmdesk.core.errors import InvalidData, NotFound
-from cmdesk.core.monitoring import SENTIMENTS, FetchOutcome, IncomingEntry, Mention, RefreshCounts
+from cmdesk.core.monitoring import (
+    SENTIMENTS,
+    FetchOutcome,
+    IncomingEntry,
+    Mention,
+    RefreshCounts,
+)
 from cmdesk.core.urls import normalise_url, site_of, title_key
 from cmdesk.i18n import _
 
@@ -34,6 +40,8 @@ SOURCE_SEPARATOR = " · "
 MAX_TITLE = 1000
 MAX_TEXT = 200_000
 MAX_HTML = 1_000_000
+# Words known to be in search_term already (a few MB at most): cleared when full.
+KNOWN_TERMS_CACHE = 200_000
 
 
 def key_for(moment: datetime) -> int:
@@ -77,6 +85,13 @@ def terms_of(text: str) -> list[str]:
 
 def index_terms(text: str) -> set[str]:
     return set(terms_of(text))
+
+
+def entry_terms(title: str, author: str, text: str) -> tuple[str, ...]:
+    """The words a new entry adds to the search-as-you-type vocabulary. The opening of
+    each text is enough to know a site's vocabulary, at a fraction of the cost of every
+    word of long posts."""
+    return tuple(index_terms(f"{title} {author} {text[:3000]}"))
 
 
 def _quote(term: str) -> str:
@@ -133,6 +148,7 @@ def _mention(
 class Mentions:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self._known_terms: set[str] = set()
 
     # -- storing what a refresh brought --------------------------------------------------
 
@@ -140,67 +156,117 @@ class Mentions:
         self, outcome: FetchOutcome, now: datetime | None = None
     ) -> tuple[RefreshCounts, Changes]:
         """One source's refresh, in one transaction: its new state and its new entries."""
+        counts, changes = self.record_refreshes([outcome], now)
+        if counts[0] is None:
+            raise NotFound(_("This source no longer exists."))
+        return counts[0], changes
+
+    def record_refreshes(
+        self, outcomes: Sequence[FetchOutcome], now: datetime | None = None
+    ) -> tuple[list[RefreshCounts | None], Changes]:
+        """Several sources' refreshes in one transaction (one commit and one FTS5 flush
+        instead of one per source). A source removed meanwhile gets None and is skipped."""
         now = now or utc_now()
-        merged = 0
+        counts: list[list[int] | None] = []  # per outcome: [new, merged]
         new_ids: list[int] = []
+        pending: list[tuple[datetime, int, int, str, str, IncomingEntry]] = []
+        names: set[str] = set()
         topics = self.ws.topics
         raised_before = topics.raised
         with self.ws.atomic() as db:
-            source = self.ws.sources.get(outcome.source_id)
-            self.ws.sources.record_outcome(outcome, now)
-            name = source.title or outcome.feed_title.strip() or source.url
-            for entry in outcome.entries:
-                result = self._store_entry(db, outcome.source_id, name, entry, now)
-                if isinstance(result, int):
-                    new_ids.append(result)
-                merged += result == "merged"
+            for position, outcome in enumerate(outcomes):
+                try:
+                    source = self.ws.sources.get(outcome.source_id)
+                except NotFound:
+                    counts.append(None)
+                    continue
+                counts.append([0, 0])
+                self.ws.sources.record_outcome(outcome, now)
+                name = source.title or outcome.feed_title.strip() or source.url
+                entries = [(e.guid or e.url or e.title, e) for e in outcome.entries]
+                entries = [(guid, e) for guid, e in entries if guid]
+                known = self._known_guids(db, outcome.source_id, [g for g, _e in entries])
+                for guid, entry in entries:
+                    if guid in known:
+                        continue
+                    known.add(guid)
+                    published = entry.published or now
+                    published = now if published > now + FUTURE_SLACK else published
+                    pending.append((published, position, outcome.source_id, name, guid, entry))
+            # Oldest first, so ids only grow: FTS5 writes out its pending index each time a
+            # smaller rowid arrives, and feeds list their newest entry first (inserting in
+            # feed order made every insert a flush, five times the cost of the insert).
+            pending.sort(key=lambda item: item[0])
+            fresh: set[str] = set()
+            for published, position, source_id, name, guid, entry in pending:
+                tally = counts[position]
+                assert tally is not None
+                mention_id = self._store_entry(db, source_id, name, guid, entry, published, now)
+                if mention_id is None:
+                    tally[1] += 1
+                    continue
+                tally[0] += 1
+                new_ids.append(mention_id)
+                names.add(name)
+                fresh.update(
+                    entry_terms(entry.title, entry.author, entry.text)
+                    if entry.terms is None
+                    else entry.terms
+                )
+            for name in names:
+                fresh.update(index_terms(name))
+            # Most words are known already: asking SQLite about each one would cost more
+            # than storing the mention itself.
+            fresh -= self._known_terms
+            db.executemany(
+                "INSERT OR IGNORE INTO search_term(term) VALUES (?)", ((t,) for t in fresh)
+            )
             if new_ids:
                 # Topics tag what arrived, and a burst may be a crisis: same transaction.
                 touched = topics.tag_new(new_ids, now)
                 topics.check_spikes(touched, now)
-        counts = RefreshCounts(new_mentions=len(new_ids), merged=merged)
+        # Only committed words count as known.
+        if len(self._known_terms) + len(fresh) > KNOWN_TERMS_CACHE:
+            self._known_terms.clear()
+        self._known_terms |= fresh
         alerts = topics.raised > raised_before
-        return counts, Changes(sources=True, mentions=bool(new_ids or merged), alerts=alerts)
+        results = [RefreshCounts(*c) if c is not None else None for c in counts]
+        merged_any = any(c is not None and c[1] for c in counts)
+        return results, Changes(sources=True, mentions=bool(new_ids or merged_any), alerts=alerts)
 
     def _store_entry(
         self,
         db: sqlite3.Connection,
         source_id: int,
         source_name: str,
+        guid: str,
         entry: IncomingEntry,
+        published: datetime,
         now: datetime,
-    ) -> int | str:
-        """The new mention's id, or what happened instead ("known", "merged", "skipped")."""
-        guid = entry.guid or entry.url or entry.title
-        if not guid:
-            return "skipped"
-        if db.execute(
-            "SELECT 1 FROM mention_source WHERE source_id = ? AND guid = ?", (source_id, guid)
-        ).fetchone():
-            return "known"
-        url = normalise_url(entry.url)
-        published = entry.published or now
-        if published > now + FUTURE_SLACK:
-            published = now
-        existing = self._same_article(db, url, entry.title, published)
+    ) -> int | None:
+        """The new mention's id, or None when the entry joined an article already known."""
+        url = normalise_url(entry.url) if entry.key_url is None else entry.key_url
+        seen_at = now.isoformat(timespec="seconds")
+        key, site = title_key(entry.title), _site(url)
+        existing = self._same_article(db, url, key, site, published)
         if existing is not None:
             self._link(db, existing, source_id, source_name, guid, entry.url, now)
-            return "merged"
+            return None
         mention_id = self._free_id(db, published)
         db.execute(
-            "INSERT INTO mention(id, url, title, title_key, site, author, source, published_at, "
-            "fetched_at, html, text, language, sentiment, sentiment_reason) "
+            "INSERT INTO mention(id, url, title, title_key, site, author, source, "
+            "published_at, fetched_at, html, text, language, sentiment, sentiment_reason) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mention_id,
                 url,
                 entry.title[:MAX_TITLE],
-                title_key(entry.title),
-                _site(url),
+                key,
+                site,
                 entry.author[:300],
                 source_name,
                 published.isoformat(timespec="seconds"),
-                now.isoformat(timespec="seconds"),
+                seen_at,
                 entry.html[:MAX_HTML],
                 entry.text[:MAX_TEXT],
                 entry.language,
@@ -208,19 +274,38 @@ class Mentions:
                 entry.sentiment_reason,
             ),
         )
+        # Indexed here rather than by a row trigger, which cost three times as much (schema
+        # version 5); whatever inserts mentions must index them. Ids only grow within a
+        # refresh batch, which FTS5 needs to keep its pending index in memory.
+        db.execute(
+            "INSERT INTO mention_fts(rowid, title, text, author, source) VALUES (?, ?, ?, ?, ?)",
+            (mention_id, entry.title[:MAX_TITLE], entry.text[:MAX_TEXT], entry.author[:300],
+             source_name),
+        )  # fmt: skip
         db.execute(
             "INSERT INTO mention_source(source_id, guid, mention_id, link, seen_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (source_id, guid, mention_id, entry.url, now.isoformat(timespec="seconds")),
+            (source_id, guid, mention_id, entry.url, seen_at),
         )
-        # The words offered while typing come from the opening of each text: enough to
-        # know a site's vocabulary, at a fraction of the cost of every word of long posts.
-        terms = index_terms(f"{entry.title} {entry.author} {source_name} {entry.text[:3000]}")
-        db.executemany("INSERT OR IGNORE INTO search_term(term) VALUES (?)", ((t,) for t in terms))
         return mention_id
 
+    @staticmethod
+    def _known_guids(db: sqlite3.Connection, source_id: int, guids: list[str]) -> set[str]:
+        known: set[str] = set()
+        for start in range(0, len(guids), 500):
+            chunk = guids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update(
+                row[0]
+                for row in db.execute(
+                    f"SELECT guid FROM mention_source WHERE source_id = ? AND guid IN ({marks})",
+                    (source_id, *chunk),
+                )
+            )
+        return known
+
     def _same_article(
-        self, db: sqlite3.Connection, url: str, title: str, published: datetime
+        self, db: sqlite3.Connection, url: str, key: str, site: str, published: datetime
     ) -> int | None:
         if url:
             # "url != ''" lets SQLite use the partial index: without it, a full scan.
@@ -229,14 +314,13 @@ class Mentions:
             ).fetchone()
             if row:
                 return int(row[0])
-        key = title_key(title)
         if not key:
             return None
         low, high = key_for(published - SAME_TITLE_WINDOW), key_for(published + SAME_TITLE_WINDOW)
         row = db.execute(
             "SELECT id FROM mention WHERE title_key = ? AND title_key != '' AND site = ? "
             "AND id BETWEEN ? AND ? LIMIT 1",
-            (key, _site(url), low, high),
+            (key, site, low, high),
         ).fetchone()
         return int(row[0]) if row else None
 
