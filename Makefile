@@ -11,7 +11,7 @@ LOCALES := $(patsubst %.po,%.mo,$(wildcard src/cmdesk/locale/*/LC_MESSAGES/cmdes
 # Tests never touch the user's real data, keyring or display.
 TEST_ENV := QT_QPA_PLATFORM=offscreen CMDESK_HOME= PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: run test lint format typecheck test-headless bench screenshots dist i18n setup clean
+.PHONY: run test lint format typecheck test-headless bench screenshots dist icons i18n setup clean
 
 setup: $(STAMP) $(LOCALES)
 
@@ -68,6 +68,11 @@ bench: setup
 
 screenshots: setup
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) tools/screenshots.py --out docs/screenshots
+
+# The installers' icons (PNG, .ico, .icns in installers/icons/, committed) rendered from
+# src/cmdesk/resources/icons/app.svg: run after changing the SVG.
+icons: setup
+	QT_QPA_PLATFORM=offscreen $(PY) tools/make_icons.py
 
 # The Linux bundle (PyInstaller onedir), its tarball and .deb; fails above 160 MB.
 dist: setup

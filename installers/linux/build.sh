@@ -7,7 +7,7 @@
 #   cmdesk/                                 the bundle (cmdesk, cmdesk-gui, _internal/)
 #   cmdesk-<version>-linux-x86_64.tar.gz    the bundle as cmdesk-<version>/
 #   cmdesk_<version>_amd64.deb              /opt/cmdesk, /usr/bin/cmdesk{,-gui}, desktop
-#                                           entry, icon, MIME type
+#                                           entry, icons (SVG and PNG), MIME type
 # Needs: binutils (objdump, strip), dpkg-deb, tar, gzip. Exits non-zero if the bundle
 # exceeds MAX_BUNDLE_MB (160, SI megabytes of file content).
 #
@@ -126,6 +126,17 @@ install -m 0644 "$ICON" "$STAGE/usr/share/icons/hicolor/scalable/apps/cmdesk.svg
 install -m 0644 "$ICON" \
     "$STAGE/usr/share/icons/hicolor/scalable/mimetypes/application-x-cmdesk-workspace.svg"
 install -m 0644 "$HERE/cmdesk-mime.xml" "$STAGE/usr/share/mime/packages/cmdesk.xml"
+# Bitmap renderings too (tools/make_icons.py): panels, docks and file managers that do
+# not draw SVG, or draw it badly at 16-32 px, pick these. postinst refreshes the cache.
+for size in 16 24 32 48 64 128 256 512; do
+    png="installers/icons/cmdesk-${size}.png"
+    [ -f "$png" ] || die "$png is missing: run \`make icons\`"
+    for kind in apps mimetypes; do
+        name=cmdesk.png
+        [ "$kind" = mimetypes ] && name=application-x-cmdesk-workspace.png
+        install -D -m 0644 "$png" "$STAGE/usr/share/icons/hicolor/${size}x${size}/$kind/$name"
+    done
+done
 cat > "$STAGE/usr/share/doc/cmdesk/copyright" <<EOF
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: cmdesk

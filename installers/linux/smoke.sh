@@ -59,7 +59,8 @@ installed=1
 [ "$(dpkg-query -W -f='${Status}' cmdesk 2>/dev/null)" = "install ok installed" ] \
     || fail "cmdesk is not installed after dpkg -i"
 for path in /opt/cmdesk/cmdesk /opt/cmdesk/cmdesk-gui /usr/share/applications/cmdesk.desktop \
-    /usr/share/icons/hicolor/scalable/apps/cmdesk.svg /usr/share/mime/packages/cmdesk.xml; do
+    /usr/share/icons/hicolor/scalable/apps/cmdesk.svg /usr/share/icons/hicolor/48x48/apps/cmdesk.png \
+    /usr/share/icons/hicolor/256x256/apps/cmdesk.png /usr/share/mime/packages/cmdesk.xml; do
     [ -e "$path" ] || fail "$path is missing after installation"
 done
 [ "$(command -v cmdesk)" = /usr/bin/cmdesk ] || fail "cmdesk on PATH is $(command -v cmdesk || echo nothing), not /usr/bin/cmdesk"
