@@ -53,6 +53,9 @@ class FeedServer:
 
         class _Handler(Handler):
             protocol_version = "HTTP/1.1"
+            # As real web servers do (nginx's tcp_nodelay): otherwise the end of every
+            # response waits for the client's delayed ACK, 40 ms a request on Linux.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: object) -> None:
                 pass

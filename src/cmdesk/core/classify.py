@@ -12,15 +12,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
-from cmdesk.core.lexicon import EMOJI, INTENSIFIERS, NEGATION_SPAN, NEGATORS, SENTIMENT, STOPWORDS
+from cmdesk.core.lexicon import (
+    EMOJI,
+    INTENSIFIERS,
+    NEGATION_SPAN,
+    NEGATORS,
+    SENTIMENT,
+    STOPWORDS,
+)
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
-# A negation does not reach past the end of its clause ("nobody answers. Worst bakery").
-_CLAUSE_RE = re.compile(r"[.!?;:,()\n]+|\s(?:but|mais)\s")
+# Words and clause ends in one pass. A negation does not reach past the end of its clause
+# ("nobody answers. Worst bakery"), nor does an intensifier; "but" starts a new clause.
+_SCAN_RE = re.compile(r"[a-z0-9]+|[.!?;:,()\n]+")
+_BREAK_WORDS = frozenset({"but", "mais"})
 _MAX_PHRASE = 4
 # Thresholds lean towards "negative": missing a complaint costs more than a false alarm.
 NEGATIVE_AT = -1.0
@@ -36,17 +45,36 @@ _STARTS: dict[str, int] = {}
 for _table in _PHRASES.values():
     for _key in _table:
         _STARTS[_key[0]] = max(_STARTS.get(_key[0], 0), len(_key))
+# Words that can change a clause's score: the scan jumps from one to the next (most
+# words of an article are none of these, and a refresh classifies thousands of texts).
+_SPECIAL = (
+    frozenset(_STARTS)
+    | _ALL_NEGATORS
+    | frozenset(w for table in INTENSIFIERS.values() for w in table)
+)
+_MATTERS = _SPECIAL | _BREAK_WORDS
+# Function words -> the languages they belong to, for one pass over a text's words.
+_STOP_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _words in STOPWORDS.items():
+    for _word in _words:
+        _STOP_LANGS[_word] = (*_STOP_LANGS.get(_word, ()), _lang)
 # Long articles: the opening says what it is about, and classifying it all costs time.
 MAX_CHARS = 4000
 
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
+_LIGATURE_RE = re.compile("[œæß’]")
 
 
 def fold(text: str) -> str:
     """Lower case, accents removed, only ASCII kept: the words we match are ASCII, and
     encoding away the rest is ten times faster than filtering combining marks."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    text = text.casefold()
+    if text.isascii():
+        return text
+    if _LIGATURE_RE.search(text):  # translate() walks a dict per character: only if needed
+        text = text.translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
@@ -54,8 +82,7 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(fold(text))
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):  # a tuple: thousands are made per refresh
     text: str
     score: float
     negated: bool = False
@@ -84,11 +111,10 @@ def detect_language(tokens: list[str]) -> str:
     """The language whose function words are most frequent; "" when too little to tell."""
     if len(tokens) < 3:
         return ""
-    counts = Counter(tokens)
-    hits = {
-        lang: sum(n for word, n in counts.items() if word in stop)
-        for lang, stop in STOPWORDS.items()
-    }
+    hits = dict.fromkeys(STOPWORDS, 0)
+    for word in tokens:
+        for lang in _STOP_LANGS.get(word, ()):
+            hits[lang] += 1
     ranked = sorted(hits.items(), key=lambda item: -item[1])
     (best, best_hits), (_second, second_hits) = ranked[0], ranked[1]
     if best_hits < 2 or best_hits < second_hits * 1.5:
@@ -100,21 +126,15 @@ def estimate(text: str, language: str | None = None) -> Estimate:
     """Sentiment from the words and emoji of `text`; `language` skips detection."""
     text = text[:MAX_CHARS]
     folded = fold(text)
-    clauses = [_WORD_RE.findall(c) for c in _CLAUSE_RE.split(folded)]
-    lang = (
-        language
-        if language is not None
-        else detect_language([t for clause in clauses for t in clause])
-    )
+    tokens = _SCAN_RE.findall(folded)
+    lang = language if language is not None else detect_language(_WORD_RE.findall(folded))
     langs = (lang,) if lang in _PHRASES else tuple(_PHRASES)
     negators, boosts = _rules(langs)
-    cues: list[Cue] = []
-    for tokens in clauses:
-        if tokens:
-            cues += _clause_cues(tokens, langs, negators, boosts)
-    for symbol, value in EMOJI.items():
-        if value and symbol in text:
-            cues.append(Cue(symbol, value * min(text.count(symbol), 3)))
+    cues = _cues(tokens, langs, negators, boosts)
+    if not text.isascii():
+        for symbol, value in EMOJI.items():
+            if value and symbol in text:
+                cues.append(Cue(symbol, value * min(text.count(symbol), 3)))
     score = round(sum(c.score for c in cues), 1)
     if score <= NEGATIVE_AT:
         sentiment = "negative"
@@ -132,36 +152,78 @@ def _rules(langs: tuple[str, ...]) -> tuple[frozenset[str], dict[str, float]]:
     return negators, boosts
 
 
-def _clause_cues(
+@cache
+def _tables(
+    langs: tuple[str, ...],
+) -> tuple[dict[str, float], dict[tuple[str, ...], float], dict[str, int]]:
+    """The scored words and phrases of `langs` merged (the first language wins a tie):
+    single words, longer phrases, and the longest phrase each word starts."""
+    singles: dict[str, float] = {}
+    phrases: dict[tuple[str, ...], float] = {}
+    starts: dict[str, int] = {}
+    for lang in reversed(langs):
+        for key, value in _PHRASES[lang].items():
+            if len(key) == 1:
+                singles[key[0]] = value
+            else:
+                phrases[key] = value
+                starts[key[0]] = max(starts.get(key[0], 0), len(key))
+    return singles, phrases, starts
+
+
+def _cues(
     tokens: list[str],
     langs: tuple[str, ...],
     negators: frozenset[str],
     boosts: dict[str, float],
 ) -> list[Cue]:
+    """Scored words and phrases of a text, clause by clause (`tokens` holds words and
+    clause ends). Only the positions of words that can matter are visited: a refresh
+    classifies thousands of texts, and most of their words are none of these."""
     cues: list[Cue] = []
+    special = [i for i, token in enumerate(tokens) if token in _MATTERS or not token[0].isalnum()]
+    if not special:
+        return cues
+    singles, phrases, starts = _tables(langs)
+    count = len(tokens)
     negation_left = 0
     boost = 1.0
-    i = 0
-    while i < len(tokens):
-        match = _longest_phrase(tokens, i, langs) if tokens[i] in _STARTS else None
+    k = 0
+    i = special[0]  # the words before it change nothing
+    while i < count:
+        token = tokens[i]
+        if token in _BREAK_WORDS or not token[0].isalnum():
+            negation_left, boost = 0, 1.0
+            i += 1
+            continue
+        if token not in _SPECIAL:
+            # A run of ordinary words only wears a negation down: jump over it.
+            while k < len(special) and special[k] < i:
+                k += 1
+            following = special[k] if k < len(special) else count
+            negation_left = max(0, negation_left - (following - i))
+            i = following
+            continue
+        match = _longest(tokens, i, singles, phrases, starts)
         if match is not None:
             size, value = match
-            phrase = tokens[i : i + size]
-            word_boost = boosts.get(phrase[0]) if size == 1 else None
-            next_has_value = _longest_phrase(tokens, i + 1, langs) is not None
-            if word_boost is not None and next_has_value:
+            word_boost = boosts.get(token) if size == 1 else None
+            if (
+                word_boost is not None
+                and _longest(tokens, i + 1, singles, phrases, starts) is not None
+            ):
                 boost = word_boost  # "très bon": an intensifier, not a sentiment of its own
                 i += 1
                 continue
+            phrase = tokens[i : i + size]
             # A phrase that already says the negation ("jamais reçu") is not flipped again.
-            negated = negation_left > 0 and not (set(phrase) & _ALL_NEGATORS)
+            negated = negation_left > 0 and _ALL_NEGATORS.isdisjoint(phrase)
             score = value * boost * (-0.8 if negated else 1.0)
             cues.append(Cue(" ".join(phrase), round(score, 1), negated))
             boost = 1.0
             negation_left = max(0, negation_left - size)
             i += size
             continue
-        token = tokens[i]
         if token in negators:
             negation_left = NEGATION_SPAN
         elif token in boosts:
@@ -172,19 +234,25 @@ def _clause_cues(
     return cues
 
 
-def _longest_phrase(
-    tokens: list[str], start: int, langs: tuple[str, ...]
+def _longest(
+    tokens: list[str],
+    start: int,
+    singles: dict[str, float],
+    phrases: dict[tuple[str, ...], float],
+    starts: dict[str, int],
 ) -> tuple[int, float] | None:
+    """The longest scored phrase at `start` (size, value), else None."""
     if start >= len(tokens):
         return None
-    longest = _STARTS.get(tokens[start], 0)
-    for size in range(min(longest, len(tokens) - start), 0, -1):
-        key = tuple(tokens[start : start + size])
-        for lang in langs:
-            value = _PHRASES[lang].get(key)
+    token = tokens[start]
+    longest = starts.get(token)
+    if longest:
+        for size in range(min(longest, len(tokens) - start), 1, -1):
+            value = phrases.get(tuple(tokens[start : start + size]))
             if value is not None:
                 return size, value
-    return None
+    value = singles.get(token)
+    return None if value is None else (1, value)
 
 
 _ANY_WORD_RE = re.compile(r"\w+", re.UNICODE)

@@ -92,9 +92,9 @@ class IncomingEntry:
     sentiment: str = ""
     sentiment_reason: str = ""
     # Also computed in the worker when it can be (the writer computes what is missing):
-    # the normalised URL that finds the same article again, and the words to offer while
-    # typing a search. The writer thread is a refresh's bottleneck, the workers are not.
-    key_url: str | None = None
+    # what finds the same article again (normalised URL, title key, site) and the words
+    # to offer while typing a search. The writer is a refresh's bottleneck, workers not.
+    keys: tuple[str, str, str] | None = None
     terms: tuple[str, ...] | None = None
 
 

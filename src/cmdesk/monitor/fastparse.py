@@ -33,6 +33,7 @@ MEDIA = "{http://search.yahoo.com/mrss/}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _LINK_ENTITY = re.compile("&([A-Za-z0-9_]+);")
+_C1 = re.compile("[\x80-\x9f]")
 _UTF8 = {"utf-8", "utf8"}
 _HTML_TYPES = {"text/html", "application/xhtml+xml", "html", "xhtml"}
 
@@ -115,10 +116,14 @@ def _text(element: ET.Element, allowed: frozenset[str] = frozenset({"type"})) ->
     if len(element) or not set(element.attrib) <= allowed:
         raise _Unsure
     output = (element.text or "").strip()
+    if output.isascii():
+        return output
     # feedparser repairs UTF-8 that was read as Latin-1 and encoded again.
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         output = output.encode("iso-8859-1").decode("utf-8")
-    return output.translate(_cp1252)
+    # ...and maps C1 controls to what Windows-1252 puts there (translate walks a dict
+    # per character: only when there is one).
+    return output.translate(_cp1252) if _C1.search(output) else output
 
 
 def _link_value(value: str) -> str:

@@ -155,7 +155,7 @@ def _entry(e: Any, base: str, now: datetime) -> ParsedEntry:
     if len(summary) > len(raw):
         raw = summary
     safe = sanitize_html(raw, link or base)
-    text = html_to_text(safe)
+    text = html_to_text(safe, sanitised=True)
     guid = str(e.get("id") or "") or link or _guid(title, text[:500])
     categories = tuple(
         str(t.get("term")).strip()
@@ -209,7 +209,7 @@ def _parse_json(body: bytes, url: str, max_entries: int, now: datetime) -> Parse
         if not raw and item.get("summary"):
             raw = "<p>" + _escape(str(item["summary"])) + "</p>"
         safe = sanitize_html(raw, link or base)
-        text = html_to_text(safe)
+        text = html_to_text(safe, sanitised=True)
         title = _plain(str(item.get("title") or ""))[:MAX_TITLE]
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
         names = [str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]

@@ -53,6 +53,12 @@ def published_of(mention_id: int) -> datetime:
     return datetime.fromtimestamp(mention_id >> KEY_SHIFT, UTC)
 
 
+def entry_keys(url: str, title: str) -> tuple[str, str, str]:
+    """What finds an entry's article again: normalised URL, title key, site."""
+    key_url = normalise_url(url)
+    return key_url, title_key(title), _site(key_url)
+
+
 def _site(url: str) -> str:
     """The site for "same title on the same site": mobile and AMP hosts count as the site."""
     host = site_of(url)
@@ -80,7 +86,10 @@ MAX_EXPANSION = 64  # known words tried for the word being typed
 
 
 def terms_of(text: str) -> list[str]:
-    return _TERM_RE.findall(_COMBINING_RE.sub("", unicodedata.normalize("NFKD", text.lower())))
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose
+        return _TERM_RE.findall(lowered)
+    return _TERM_RE.findall(_COMBINING_RE.sub("", unicodedata.normalize("NFKD", lowered)))
 
 
 def index_terms(text: str) -> set[str]:
@@ -198,10 +207,11 @@ class Mentions:
             # feed order made every insert a flush, five times the cost of the insert).
             pending.sort(key=lambda item: item[0])
             fresh: set[str] = set()
+            seen_at = now.isoformat(timespec="seconds")
             for published, position, source_id, name, guid, entry in pending:
                 tally = counts[position]
                 assert tally is not None
-                mention_id = self._store_entry(db, source_id, name, guid, entry, published, now)
+                mention_id = self._store_entry(db, source_id, name, guid, entry, published, seen_at)
                 if mention_id is None:
                     tally[1] += 1
                     continue
@@ -242,23 +252,25 @@ class Mentions:
         guid: str,
         entry: IncomingEntry,
         published: datetime,
-        now: datetime,
+        seen_at: str,
     ) -> int | None:
         """The new mention's id, or None when the entry joined an article already known."""
-        url = normalise_url(entry.url) if entry.key_url is None else entry.key_url
-        seen_at = now.isoformat(timespec="seconds")
-        key, site = title_key(entry.title), _site(url)
+        url, key, site = entry_keys(entry.url, entry.title) if entry.keys is None else entry.keys
         existing = self._same_article(db, url, key, site, published)
         if existing is not None:
-            self._link(db, existing, source_id, source_name, guid, entry.url, now)
+            self._link(db, existing, source_id, source_name, guid, entry.url, seen_at)
             return None
-        mention_id = self._free_id(db, published)
-        db.execute(
+        base = key_for(published)
+        # The id is the first free one of its second, found by the insert itself.
+        cursor = db.execute(
             "INSERT INTO mention(id, url, title, title_key, site, author, source, "
             "published_at, fetched_at, html, text, language, sentiment, sentiment_reason) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES ((SELECT coalesce(max(id) + 1, ?) FROM mention WHERE id BETWEEN ? AND ?), "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                mention_id,
+                base,
+                base,
+                base + (1 << KEY_SHIFT) - 1,
                 url,
                 entry.title[:MAX_TITLE],
                 key,
@@ -274,6 +286,7 @@ class Mentions:
                 entry.sentiment_reason,
             ),
         )
+        mention_id = int(cursor.lastrowid or 0)
         # Indexed here rather than by a row trigger, which cost three times as much (schema
         # version 5); whatever inserts mentions must index them. Ids only grow within a
         # refresh batch, which FTS5 needs to keep its pending index in memory.
@@ -307,20 +320,15 @@ class Mentions:
     def _same_article(
         self, db: sqlite3.Connection, url: str, key: str, site: str, published: datetime
     ) -> int | None:
-        if url:
-            # "url != ''" lets SQLite use the partial index: without it, a full scan.
-            row = db.execute(
-                "SELECT id FROM mention WHERE url = ? AND url != '' LIMIT 1", (url,)
-            ).fetchone()
-            if row:
-                return int(row[0])
-        if not key:
-            return None
+        """A stored mention of the same article: same normalised URL, else the same title
+        on the same site within a few days. One query (run for every new entry): the
+        "!= ''" terms let SQLite use the partial indexes, and the empty keys match none."""
         low, high = key_for(published - SAME_TITLE_WINDOW), key_for(published + SAME_TITLE_WINDOW)
         row = db.execute(
-            "SELECT id FROM mention WHERE title_key = ? AND title_key != '' AND site = ? "
-            "AND id BETWEEN ? AND ? LIMIT 1",
-            (key, site, low, high),
+            "SELECT id FROM mention WHERE url = ? AND url != '' "
+            "UNION ALL SELECT id FROM mention WHERE title_key = ? AND title_key != '' "
+            "AND site = ? AND id BETWEEN ? AND ? LIMIT 1",
+            (url, key, site, low, high),
         ).fetchone()
         return int(row[0]) if row else None
 
@@ -332,12 +340,12 @@ class Mentions:
         source_name: str,
         guid: str,
         link: str,
-        now: datetime,
+        seen_at: str,
     ) -> None:
         db.execute(
             "INSERT OR IGNORE INTO mention_source(source_id, guid, mention_id, link, seen_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (source_id, guid, mention_id, link, now.isoformat(timespec="seconds")),
+            (source_id, guid, mention_id, link, seen_at),
         )
         current = db.execute("SELECT source FROM mention WHERE id = ?", (mention_id,)).fetchone()[0]
         names = [n for n in current.split(SOURCE_SEPARATOR) if n]
@@ -347,15 +355,6 @@ class Mentions:
                 "UPDATE mention SET source = ? WHERE id = ?",
                 (SOURCE_SEPARATOR.join(names), mention_id),
             )
-
-    @staticmethod
-    def _free_id(db: sqlite3.Connection, published: datetime) -> int:
-        base = key_for(published)
-        row = db.execute(
-            "SELECT max(id) FROM mention WHERE id BETWEEN ? AND ?",
-            (base, base + (1 << KEY_SHIFT) - 1),
-        ).fetchone()
-        return base if row[0] is None else int(row[0]) + 1
 
     def rename_source(self, old: str, new: str) -> None:
         """Keep the names shown (and searched) on mentions in step with a renamed source."""

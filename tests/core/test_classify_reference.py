@@ -1,0 +1,107 @@
+"""The fast sentiment scan agrees with the plain one it replaced.
+
+`estimate` visits only the words that can matter and merges the languages' tables; the
+straightforward version below (clause by clause, every word, table by table) is kept
+here as the reference, and both must give the same cues, score and sentiment on any
+text made of scored words, negators, intensifiers, ordinary words and punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cmdesk.core import classify
+from cmdesk.core.classify import Cue, estimate, fold
+from cmdesk.core.lexicon import INTENSIFIERS, NEGATION_SPAN, NEGATORS, SENTIMENT
+
+_CLAUSE_RE = re.compile(r"[.!?;:,()\n]+|\s(?:but|mais)\s")
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def _reference_longest(
+    tokens: list[str], start: int, langs: tuple[str, ...]
+) -> tuple[int, float] | None:
+    if start >= len(tokens):
+        return None
+    longest = classify._STARTS.get(tokens[start], 0)
+    for size in range(min(longest, len(tokens) - start), 0, -1):
+        key = tuple(tokens[start : start + size])
+        for lang in langs:
+            value = classify._PHRASES[lang].get(key)
+            if value is not None:
+                return size, value
+    return None
+
+
+def _reference_clause(
+    tokens: list[str], langs: tuple[str, ...], negators: frozenset[str], boosts: dict[str, float]
+) -> list[Cue]:
+    cues: list[Cue] = []
+    negation_left = 0
+    boost = 1.0
+    i = 0
+    while i < len(tokens):
+        match = _reference_longest(tokens, i, langs) if tokens[i] in classify._STARTS else None
+        if match is not None:
+            size, value = match
+            phrase = tokens[i : i + size]
+            word_boost = boosts.get(phrase[0]) if size == 1 else None
+            if word_boost is not None and _reference_longest(tokens, i + 1, langs) is not None:
+                boost = word_boost
+                i += 1
+                continue
+            negated = negation_left > 0 and not (set(phrase) & classify._ALL_NEGATORS)
+            score = value * boost * (-0.8 if negated else 1.0)
+            cues.append(Cue(" ".join(phrase), round(score, 1), negated))
+            boost = 1.0
+            negation_left = max(0, negation_left - size)
+            i += size
+            continue
+        token = tokens[i]
+        if token in negators:
+            negation_left = NEGATION_SPAN
+        elif token in boosts:
+            boost = boosts[token]
+        else:
+            negation_left = max(0, negation_left - 1)
+        i += 1
+    return cues
+
+
+def _reference(text: str, language: str) -> tuple[tuple[Cue, ...], float]:
+    folded = fold(text[: classify.MAX_CHARS])
+    clauses = [_WORD_RE.findall(c) for c in _CLAUSE_RE.split(folded)]
+    langs = (language,) if language in classify._PHRASES else tuple(classify._PHRASES)
+    negators, boosts = classify._rules(langs)
+    cues: list[Cue] = []
+    for tokens in clauses:
+        if tokens:
+            cues += _reference_clause(tokens, langs, negators, boosts)
+    return tuple(cues), round(sum(c.score for c in cues), 1)
+
+
+_SCORED = sorted({key for table in SENTIMENT.values() for key in table})
+_OTHER = sorted(
+    {w for table in NEGATORS.values() for w in table}
+    | {w for table in INTENSIFIERS.values() for w in table}
+)
+_PLAIN = ["le", "the", "pain", "bread", "commande", "order", "et", "and", "3", "hier"]
+_PUNCT = [". ", ", ", "! ", "? ", " (", ") ", "\n", " but ", " mais "]
+_piece = st.one_of(
+    st.sampled_from(_SCORED),
+    st.sampled_from(_OTHER),
+    st.sampled_from(_PLAIN),
+    st.sampled_from(_PUNCT),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_piece, max_size=60), st.sampled_from(["fr", "en", ""]))
+def test_fast_scan_gives_the_reference_cues(pieces: list[str], language: str) -> None:
+    text = " ".join(pieces)
+    result = estimate(text, language=language)
+    cues, score = _reference(text, language)
+    assert (result.cues, result.score) == (cues, score)
