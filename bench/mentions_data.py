@@ -1,7 +1,7 @@
 """A workspace with a million mentions (French and English), for the search, start-up
 and scrolling benchmarks. Built once and cached under bench/.cache/ (about 1 GB).
 
-The rows go in through the real schema (triggers keep the FTS index, like real refreshes)
+The rows go in through the real schema (and are indexed for search as refreshes do it)
 but in large batches, so building takes minutes rather than an hour.
 """
 

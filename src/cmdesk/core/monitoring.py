@@ -95,7 +95,7 @@ class IncomingEntry:
     # what finds the same article again (normalised URL, title key, site) and the words
     # to offer while typing a search. The writer is a refresh's bottleneck, workers not.
     keys: tuple[str, str, str] | None = None
-    terms: tuple[str, ...] | None = None
+    terms: str | None = None  # space-separated: one string pickles far faster than many
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import hashlib
 import html
 import io
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,9 @@ from cmdesk.monitor.sanitize import html_to_text, sanitize_html
 
 FUTURE_LIMIT = timedelta(days=2)
 MAX_TITLE = 1000
+# What urljoin rewrites in an absolute link: dot segments, empty query or fragment marks,
+# characters it strips or that make the link not quite absolute.
+_JOIN_CHANGES = re.compile(r"/\.|[?#]$|[\s\\]|^https?://[^/]*$")
 _HTML_START = (b"<!doctype html", b"<html", b"<head", b"<body")
 
 
@@ -145,9 +149,17 @@ def parse_feed(
     )
 
 
+def _absolute(base: str, link: str) -> str:
+    """urljoin(base, link), skipped for the plain absolute links of nearly every entry
+    (urljoin would only return them unchanged)."""
+    if link.startswith(("https://", "http://")) and not _JOIN_CHANGES.search(link):
+        return link
+    return urljoin(base, link)
+
+
 def _entry(e: Any, base: str, now: datetime) -> ParsedEntry:
     link = str(e.get("link") or "")
-    link = urljoin(base, link) if link else ""
+    link = _absolute(base, link) if link else ""
     title = _plain(str(e.get("title") or ""))[:MAX_TITLE]
     contents = [c.get("value", "") for c in (e.get("content") or []) if isinstance(c, Mapping)]
     raw = max(contents, key=len) if contents else ""

@@ -14,15 +14,13 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from cmdesk.core.classify import estimate
-from cmdesk.core.monitoring import FetchOutcome, IncomingEntry, Source
+from cmdesk.core.monitoring import FetchOutcome, Source
 from cmdesk.monitor.fetch import Fetcher, FetchRequest, FetchResult
-from cmdesk.monitor.parse import FeedError, ParsedEntry, parse_feed
-from cmdesk.store.mentions import entry_keys, entry_terms
+from cmdesk.monitor.work import ParseResult, lower_priority, parse_job
 from cmdesk.store.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
@@ -57,52 +55,8 @@ class RefreshSummary:
         }
 
 
-@dataclass(frozen=True)
-class ParseResult:
-    entries: tuple[IncomingEntry, ...] = ()
-    title: str = ""
-    site_url: str = ""
-    warning: str = ""
-    error: str = ""
-
-
 # A fetched source, with its parsing (a future when a worker does it), as the writer takes it.
 Outcome = tuple[int, FetchResult, Future[ParseResult] | ParseResult | None]
-
-
-def _incoming(entry: ParsedEntry) -> IncomingEntry:
-    guess = estimate(f"{entry.title}. {entry.text}")
-    # The keys and words are what the writer would otherwise compute, in the one thread
-    # all results go through.
-    return IncomingEntry(
-        guid=entry.guid,
-        url=entry.url,
-        title=entry.title,
-        author=entry.author,
-        published=entry.published,
-        html=entry.html,
-        text=entry.text,
-        categories=entry.categories,
-        language=guess.language,
-        sentiment=guess.sentiment,
-        sentiment_reason=guess.reason,
-        keys=entry_keys(entry.url, entry.title),
-        terms=entry_terms(entry.title, entry.author, entry.text),
-    )
-
-
-def parse_job(body: bytes, url: str, headers: Mapping[str, str]) -> ParseResult:
-    """Parse, sanitise and classify one feed: runs in a worker process."""
-    try:
-        feed = parse_feed(body, url=url, headers=headers)
-    except FeedError as error:
-        return ParseResult(error=error.message)
-    return ParseResult(
-        entries=tuple(_incoming(e) for e in feed.entries),
-        title=feed.title,
-        site_url=feed.site_url,
-        warning=feed.warning,
-    )
 
 
 def _entry_count(outcome: Outcome) -> int:
@@ -112,21 +66,6 @@ def _entry_count(outcome: Outcome) -> int:
     return len(parsed.entries) if parsed is not None else 0
 
 
-def _lower_priority() -> None:
-    """Parsing workers yield the CPU to the app: on a 2-core laptop they would otherwise
-    keep the GUI thread waiting for a core (a visible stall), while they lose nothing
-    when the machine is otherwise idle."""
-    try:
-        if hasattr(os, "nice"):
-            os.nice(10)
-        else:  # Windows
-            import psutil
-
-            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)  # type: ignore[attr-defined]
-    except (OSError, ImportError, AttributeError):
-        pass
-
-
 def _pool(feeds: int) -> Executor | None:
     if feeds < POOL_THRESHOLD:
         return None
@@ -134,7 +73,7 @@ def _pool(feeds: int) -> Executor | None:
     # the engine.
     workers = max(1, min(os.cpu_count() or 2, feeds))
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=lower_priority
     )
 
 

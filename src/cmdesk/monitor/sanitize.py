@@ -65,6 +65,7 @@ _BLOCK_END_RE = re.compile(
 )
 _TAG_RE = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 _SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
+_LINE_EDGE_RE = re.compile(r" ?\n ?")
 _LINES_RE = re.compile(r"\n\s*\n+")
 
 
@@ -120,6 +121,6 @@ def html_to_text(text: str, *, sanitised: bool = False) -> str:
         return " ".join(text.split())
     marked = _BLOCK_END_RE.sub("\n", text[:MAX_HTML])
     stripped = _TAG_RE.sub("", marked) if sanitised else _TEXT.clean(marked)
-    plain = html.unescape(stripped)
-    lines = (_SPACES_RE.sub(" ", line).strip() for line in plain.split("\n"))
-    return _LINES_RE.sub("\n\n", "\n".join(lines)).strip()
+    plain = _SPACES_RE.sub(" ", html.unescape(stripped))
+    # Spaces around line ends go, then runs of blank lines become one.
+    return _LINES_RE.sub("\n\n", _LINE_EDGE_RE.sub("\n", plain)).strip()

@@ -56,7 +56,21 @@ def published_of(mention_id: int) -> datetime:
 def entry_keys(url: str, title: str) -> tuple[str, str, str]:
     """What finds an entry's article again: normalised URL, title key, site."""
     key_url = normalise_url(url)
-    return key_url, title_key(title), _site(key_url)
+    return key_url, title_key(title), _site_of_key(key_url)
+
+
+def _site_of_key(key_url: str) -> str:
+    """_site of a normalised URL ("https://host/path..."), read off without parsing it
+    again when the host is a plain name."""
+    if key_url.startswith("https://"):
+        host = key_url[8:].split("/", 1)[0]
+        if host and not any(c in host for c in ":@[?"):
+            host = host[4:] if host.startswith("www.") else host
+            for prefix in ("m.", "amp.", "mobile."):
+                if host.startswith(prefix):
+                    return host[len(prefix) :]
+            return host
+    return _site(key_url)
 
 
 def _site(url: str) -> str:
@@ -93,14 +107,29 @@ def terms_of(text: str) -> list[str]:
 
 
 def index_terms(text: str) -> set[str]:
-    return set(terms_of(text))
+    """The distinct terms of a text. Decomposing the whole text is most of the cost of
+    terms_of; when no combining mark is already in it, only the distinct non-ASCII words
+    are decomposed (a few per article)."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return set(_TERM_RE.findall(lowered))
+    if _COMBINING_RE.search(lowered):
+        return set(terms_of(lowered))
+    found: set[str] = set()
+    for word in set(_TERM_RE.findall(lowered)):
+        if word.isascii():
+            found.add(word)
+        else:
+            decomposed = unicodedata.normalize("NFKD", word)
+            found.update(_TERM_RE.findall(_COMBINING_RE.sub("", decomposed)))
+    return found
 
 
-def entry_terms(title: str, author: str, text: str) -> tuple[str, ...]:
+def entry_terms(title: str, author: str, text: str) -> str:
     """The words a new entry adds to the search-as-you-type vocabulary. The opening of
     each text is enough to know a site's vocabulary, at a fraction of the cost of every
     word of long posts."""
-    return tuple(index_terms(f"{title} {author} {text[:3000]}"))
+    return " ".join(index_terms(f"{title} {author} {text[:3000]}"))
 
 
 def _quote(term: str) -> str:
@@ -219,9 +248,11 @@ class Mentions:
                 new_ids.append(mention_id)
                 names.add(name)
                 fresh.update(
-                    entry_terms(entry.title, entry.author, entry.text)
-                    if entry.terms is None
-                    else entry.terms
+                    (
+                        entry_terms(entry.title, entry.author, entry.text)
+                        if entry.terms is None
+                        else entry.terms
+                    ).split()
                 )
             for name in names:
                 fresh.update(index_terms(name))
