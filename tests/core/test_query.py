@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmdesk.core.query import (
+    ENGLISH_KEYWORDS,
     FIELDS,
+    FRENCH_KEYWORDS,
     And,
     Document,
     Not,
@@ -278,12 +280,13 @@ documents = st.dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(queries)
 def test_text_round_trip(query: Query) -> None:
-    try:
-        tree = parse(to_text(query))
-    except QuerySyntaxError as error:  # only trees that need no word at all are refused
-        assert "not only words to leave out" in error.message
-    else:
-        assert tree == query
+    for keywords in (ENGLISH_KEYWORDS, FRENCH_KEYWORDS):
+        try:
+            tree = parse(to_text(query, keywords))
+        except QuerySyntaxError as error:  # only trees that need no word at all are refused
+            assert "not only words to leave out" in error.message
+        else:
+            assert tree == query
 
 
 @settings(max_examples=300, deadline=None)

@@ -358,6 +358,28 @@ def test_topic_dialog_builds_tests_and_saves(demo_view: MonitoringView, qtbot) -
     assert build_query("", "", "", "") is None
 
 
+def test_topic_builder_writes_operators_in_the_interface_language(
+    demo_view: MonitoringView, qtbot
+) -> None:
+    from cmdesk.i18n import current_language, set_language
+    from cmdesk.ui.dialogs.topic import TopicDialog
+
+    assert demo_view.ws is not None
+    before = current_language()
+    set_language("fr")
+    try:
+        dialog = TopicDialog(demo_view.ws)
+        qtbot.addWidget(dialog)
+        dialog.any_words.setText("colis livraison")
+        dialog.none_words.setText("rapide")
+        dialog.write_query()
+        assert dialog.query.text() == "(colis OU livraison) ET SAUF rapide"
+        dialog.run_test()  # the French text is a valid query with the same count
+        assert dialog.test.text().startswith("1 ")
+    finally:
+        set_language(before)
+
+
 def test_alerts_are_listed_and_marked_as_seen(demo_view: MonitoringView) -> None:
     ws = demo_view.ws
     assert ws is not None

@@ -34,7 +34,7 @@ from cmdesk.core.errors import InvalidData
 from cmdesk.i18n import _
 
 FIELDS = ("title", "text", "author", "source")
-# French names are accepted when typed; to_text writes the English ones.
+# French names are accepted when typed; to_text writes either.
 FIELD_NAMES = {name: name for name in FIELDS} | {
     "titre": "title",
     "texte": "text",
@@ -399,8 +399,13 @@ def _term_in(term: Term, doc: Document, name: str) -> bool:
 # -- writing back ------------------------------------------------------------------------------
 
 
-def to_text(query: Query) -> str:
-    """Canonical text that parses back to the same tree (the builder writes through it)."""
+ENGLISH_KEYWORDS = ("AND", "OR", "NOT")
+FRENCH_KEYWORDS = ("ET", "OU", "SAUF")
+
+
+def to_text(query: Query, keywords: tuple[str, str, str] = ENGLISH_KEYWORDS) -> str:
+    """Canonical text that parses back to the same tree (the builder writes through it);
+    `keywords` (AND, OR, NOT) in the user's language: both languages' are understood."""
     if isinstance(query, Term):
         body = " ".join(query.words)
         body = f'"{body}"' if len(query.words) > 1 else body
@@ -408,13 +413,14 @@ def to_text(query: Query) -> str:
             body += "*"
         return f"{query.field}:{body}" if query.field else body
     if isinstance(query, Not):
-        return f"NOT {_grouped(query.item)}"
-    joiner = " AND " if isinstance(query, And) else " OR "
-    return joiner.join(_grouped(q) for q in query.items)
+        return f"{keywords[2]} {_grouped(query.item, keywords)}"
+    joiner = f" {keywords[0]} " if isinstance(query, And) else f" {keywords[1]} "
+    return joiner.join(_grouped(q, keywords) for q in query.items)
 
 
-def _grouped(query: Query) -> str:
-    return f"({to_text(query)})" if isinstance(query, And | Or) else to_text(query)
+def _grouped(query: Query, keywords: tuple[str, str, str]) -> str:
+    text = to_text(query, keywords)
+    return f"({text})" if isinstance(query, And | Or) else text
 
 
 def _fts_string(words: Iterable[str]) -> str:

@@ -17,10 +17,20 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.monitoring import Topic
-from cmdesk.core.query import And, Not, Or, Query, QuerySyntaxError, Term, parse
+from cmdesk.core.query import (
+    ENGLISH_KEYWORDS,
+    FRENCH_KEYWORDS,
+    And,
+    Not,
+    Or,
+    Query,
+    QuerySyntaxError,
+    Term,
+    parse,
+)
 from cmdesk.core.query import to_text as query_text
 from cmdesk.core.query import tokens as query_tokens
-from cmdesk.i18n import N_, _
+from cmdesk.i18n import N_, _, current_language
 from cmdesk.store.workspace import Workspace
 
 PRIORITY_LABELS = (N_("Normal"), N_("Important"), N_("Urgent: alert me"))
@@ -135,7 +145,9 @@ class TopicDialog(QDialog):
         if built is None:
             self.test.setText(_("Fill in at least one box above the last one."))
             return
-        self.query.setText(query_text(built))
+        # The operators in the interface's language; the query reads the same in both.
+        french = current_language() == "fr"
+        self.query.setText(query_text(built, FRENCH_KEYWORDS if french else ENGLISH_KEYWORDS))
         self.run_test()
 
     def run_test(self) -> bool:
