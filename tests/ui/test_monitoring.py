@@ -19,7 +19,7 @@ from cmdesk.store.mentions import MentionFilter
 from cmdesk.store.paths import Home
 from cmdesk.ui.models.mentions import CACHE_ROWS, MentionListModel
 from cmdesk.ui.tasks import SyncTaskManager
-from cmdesk.ui.views.monitoring import MonitoringView
+from cmdesk.ui.views.monitoring import FILTER_ROLE, MonitoringView
 from cmdesk.ui.widgets.reader import Reader, SafeDocument
 
 
@@ -316,6 +316,48 @@ def test_refresh_failures_are_shown_in_plain_words(qtbot, gui_home: Home) -> Non
     sources_item = next(i for i in items if i.text(0) == "Sources")
     assert sources_item.child(0).text(0).startswith("⚠")
     assert "refused" in sources_item.child(0).toolTip(0)
+    ws.close()
+
+
+def test_tree_menu_refreshes_one_source_or_one_category(qtbot, gui_home: Home) -> None:
+    from feed_server import FeedServer, Route, rss
+
+    ws = create_client(gui_home, "Menus")
+    view = MonitoringView(SyncTaskManager(), interactive=False, auto_refresh=False)
+    qtbot.addWidget(view)
+    with FeedServer() as server:
+        urls = {}
+        for name in ("a", "b", "c"):
+            body = rss(name, [(f"{name}-1", f"Article {name}", "Texte")])
+            urls[name] = server.route(f"/{name}.xml", Route(body=body))
+        ws.sources.add(urls["a"], category="Presse")
+        ws.sources.add(urls["b"], category="Presse")
+        lone = ws.sources.add(urls["c"])
+        view.set_workspace(ws)
+
+        def labels(item):  # type: ignore[no-untyped-def]
+            return [label for label, _run in view.tree_actions(item)]
+
+        def run(item, label: str) -> None:  # type: ignore[no-untyped-def]
+            dict(view.tree_actions(item))[label]()
+
+        items = view._items()
+        folder = next(i for i in items if i.text(0) == "Presse")
+        run(folder, "Refresh this category now")
+        assert (server.hits["/a.xml"], server.hits["/b.xml"], server.hits["/c.xml"]) == (1, 1, 0)
+        source_item = next(
+            i for i in view._items() if i.data(0, FILTER_ROLE) == ("source", lone.id)
+        )
+        assert labels(source_item) == ["Refresh this source now", "Manage sources…"]
+        run(source_item, "Refresh this source now")
+        assert (server.hits["/a.xml"], server.hits["/c.xml"]) == (1, 1)
+        everything = next(i for i in view._items() if i.text(0) == "Sources")
+        run(everything, "Refresh all sources now")
+        assert [server.hits[f"/{n}.xml"] for n in "abc"] == [2, 2, 2]
+        assert ws.mentions.count() == 3
+        state = next(i for i in view._items() if i.text(0) == "Inbox")
+        assert labels(state) == []
+    view.set_workspace(None)
     ws.close()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from cmdesk.monitor.refresh import RefreshSummary
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
+CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 2  # on category folders of the source tree
 STATES = (
     ("inbox", N_("Inbox")),
     ("unread", N_("Unread")),
@@ -185,6 +186,8 @@ class MonitoringView(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setMinimumWidth(180)
         self.tree.currentItemChanged.connect(lambda *_a: self._apply_filter())
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
         splitter.addWidget(self.tree)
 
         self.list_stack = QStackedWidget()
@@ -386,6 +389,7 @@ class MonitoringView(QWidget):
             if sources:
                 top = QTreeWidgetItem([_("Sources")])
                 top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                top.setData(0, CATEGORY_ROLE, "*")  # every source
                 self.tree.addTopLevelItem(top)
                 folders: dict[str, QTreeWidgetItem] = {}
                 for source in sources:
@@ -394,6 +398,7 @@ class MonitoringView(QWidget):
                         if source.category not in folders:
                             folder = QTreeWidgetItem([source.category])
                             folder.setFlags(folder.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                            folder.setData(0, CATEGORY_ROLE, source.category)
                             top.addChild(folder)
                             folders[source.category] = folder
                         parent = folders[source.category]
@@ -737,6 +742,48 @@ class MonitoringView(QWidget):
             write=True,
             cancellable=False,
         )
+
+    def tree_actions(self, item: QTreeWidgetItem | None) -> list[tuple[str, Callable[[], None]]]:
+        """What the right-click menu offers on an item of the tree (in this order)."""
+        ws = self.ws
+        if ws is None:
+            return []
+        what = item.data(0, FILTER_ROLE) if item is not None else None
+        category = item.data(0, CATEGORY_ROLE) if item is not None else None
+        actions: list[tuple[str, Callable[[], None]]] = []
+        if what and what[0] == "source":
+            source_id = int(what[1])
+            actions.append((_("Refresh this source now"), lambda: self.refresh_now([source_id])))
+            actions.append((_("Manage sources…"), self.manage_sources))
+        elif category == "*":
+            actions.append((_("Refresh all sources now"), lambda: self.refresh_now()))
+            actions.append((_("Add a source…"), self.add_source))
+        elif category:
+            ids = [s.id for s in ws.sources.all() if s.category == category]
+            actions.append((_("Refresh this category now"), lambda: self.refresh_now(ids)))
+        elif what and what[0] == "topic":
+            assert item is not None
+
+            def edit() -> None:
+                self.tree.setCurrentItem(item)
+                self.edit_topic()
+
+            def remove() -> None:
+                self.tree.setCurrentItem(item)
+                self.remove_topic()
+
+            actions.append((_("Edit the topic…"), edit))
+            actions.append((_("Remove the topic"), remove))
+        return actions
+
+    def _tree_menu(self, position: QPoint) -> None:
+        actions = self.tree_actions(self.tree.itemAt(position))
+        if not actions:
+            return
+        menu = QMenu(self)
+        for label, run in actions:
+            menu.addAction(label).triggered.connect(run)
+        menu.exec(self.tree.viewport().mapToGlobal(position))
 
     # -- topics and alerts ---------------------------------------------------------------------
 
