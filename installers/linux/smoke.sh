@@ -111,6 +111,52 @@ step "check and backup"
 run check cmdesk --home "$H" --client cafe-test check
 run backup cmdesk --home "$H" --client cafe-test backup
 
+step "a feed parsed: five feeds on 127.0.0.1, subscribed, refreshed by the worker processes"
+mkdir -p "$WORK/site"
+for n in 1 2 3 4 5; do
+    cat >"$WORK/site/feed$n.xml" <<FEED
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Smoke $n</title><link>http://127.0.0.1/</link>
+<item><title>Galette des rois primée $n</title><link>http://127.0.0.1/$n/a</link><guid>$n-a</guid>
+<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Une réclamation &lt;script&gt;alert(1)&lt;/script&gt;très déçue&lt;/p&gt;</description></item>
+</channel></rss>
+FEED
+done
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$WORK/site" >/dev/null 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+done
+for n in 1 2 3 4 5; do
+    run "feeds add $n" cmdesk --home "$H" --client cafe-test feeds add "http://127.0.0.1:$port/feed$n.xml"
+done
+# Five sources: parsed in worker processes, which a frozen app must be able to start.
+run refresh cmdesk --home "$H" --client cafe-test --json refresh
+expect refresh '"new_mentions": 5'
+expect refresh '"failed": 0'
+run search cmdesk --home "$H" --client cafe-test --json search reclamation
+expect "search (accents folded)" 'Galette des rois prim'
+mention=$(grep -Eo '"id": [0-9]+' "$WORK/out" | head -n 1 | grep -Eo '[0-9]+')
+run "mentions show" cmdesk --home "$H" --client cafe-test --json mentions show "$mention"
+expect "sentiment" '"sentiment": "negative"'
+if grep -q '<script' "$WORK/out"; then fail "mentions show: a script survived sanitising"; fi
+kill "$server_pid" 2>/dev/null || true
+
+step "keyring inside a D-Bus session (gnome-keyring's Secret Service)"
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+    mkdir -p "$WORK/keyring-home" "$WORK/keyring-run" && chmod 700 "$WORK/keyring-run"
+    run keyring env HOME="$WORK/keyring-home" XDG_RUNTIME_DIR="$WORK/keyring-run" \
+        XDG_DATA_HOME="$WORK/keyring-home/.local/share" dbus-run-session -- sh -c \
+        'printf smoke | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
+         cmdesk --json secrets check'
+    expect keyring '"ok": true'
+else
+    fail "keyring: dbus-run-session and gnome-keyring-daemon are needed (apt-get install dbus gnome-keyring)"
+fi
+
 # -- GUI --------------------------------------------------------------------------------------
 smoke_json() {  # smoke_json NAME: the last run printed the smoke JSON line
     expect "$1" '^\{.*"first_paint_s": [0-9.]+.*\}$'
