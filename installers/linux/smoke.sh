@@ -179,6 +179,24 @@ step "cmdesk-gui --smoke (the desktop launcher)"
 run gui-launcher env QT_QPA_PLATFORM=offscreen cmdesk-gui --home "$H" --smoke
 smoke_json gui-launcher
 
+step "a .cmdesk file given to the launcher opens in the app (the file manager's %f)"
+for demo_file in "$H"/clients/*.cmdesk; do
+    [ "$(basename "$demo_file")" != cafe-test.cmdesk ] && break
+done
+run open-file env QT_QPA_PLATFORM=offscreen cmdesk-gui --home "$H" --smoke "$demo_file"
+smoke_json open-file
+expect open-file "\"client\": \"$(basename "$demo_file" .cmdesk)\""
+# Desktops read the type from the shared MIME database (xdg-mime's own "filetype" query
+# asks file(1) outside a desktop session, which only sees an SQLite database).
+grep -q '^[0-9]*:application/x-cmdesk-workspace:\*\.cmdesk' /usr/share/mime/globs2 \
+    || fail "MIME type: *.cmdesk is not in the shared MIME database (globs2)"
+if command -v xdg-mime >/dev/null; then
+    run mime-default xdg-mime query default application/x-cmdesk-workspace
+    expect mime-default '^cmdesk\.desktop$'
+else
+    echo "    (xdg-utils not installed: the MIME association was not queried)"
+fi
+
 if command -v xvfb-run >/dev/null; then
     step "cmdesk gui --smoke on X11 (xcb platform plugin, under Xvfb)"
     run gui-xcb env -u QT_QPA_PLATFORM xvfb-run -a -s "-screen 0 1280x800x24" \
