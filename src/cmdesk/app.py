@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cmdesk import __version__
@@ -88,6 +89,23 @@ class FirstPaint(QObject):
         return False
 
 
+class FileOpenFilter(QObject):
+    """macOS hands a .cmdesk file double-clicked in the Finder to the running app as a
+    FileOpen event (on Linux and Windows, the file manager starts the app with it)."""
+
+    def __init__(self, gui: GuiApp) -> None:
+        super().__init__()
+        self.gui = gui
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file()
+            if path and self.gui.window is not None:
+                self.gui.window.open_workspace(Path(path))
+            return True
+        return False
+
+
 class GuiApp:
     """Holds what outlives one main window (a language switch rebuilds the window)."""
 
@@ -114,6 +132,8 @@ class GuiApp:
         self.tasks = TaskManager()
         self.secrets_state: dict[str, Any] = {}
         self.window: MainWindow | None = None
+        self.file_open = FileOpenFilter(self)
+        self.qapp.installEventFilter(self.file_open)
 
     def build_window(self) -> MainWindow:
         window = MainWindow(

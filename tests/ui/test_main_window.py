@@ -227,3 +227,29 @@ def test_proxy_preference_is_checked_and_kept(make_window) -> None:
     assert window.monitoring_view.proxy == "http://proxy.example:3128"
     window.prefs.q.sync()
     assert "secret" not in Path(window.prefs.q.fileName()).read_text(encoding="utf-8")
+
+
+def test_a_file_opened_from_the_finder_opens_in_the_running_app(make_window, gui_home) -> None:
+    """macOS sends a FileOpen event to the running app for a double-clicked .cmdesk."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from cmdesk.app import FileOpenFilter
+    from cmdesk.store.demo import build_demo
+
+    path = build_demo(gui_home)
+    window = make_window("en")
+
+    class Gui:  # what the filter needs of GuiApp: its current window
+        pass
+
+    gui = Gui()
+    gui.window = window  # type: ignore[attr-defined]
+    handler = FileOpenFilter(gui)  # type: ignore[arg-type]
+    app = QApplication.instance()
+    app.installEventFilter(handler)
+    try:
+        QApplication.sendEvent(app, QFileOpenEvent(str(path)))
+    finally:
+        app.removeEventFilter(handler)
+    assert window.workspace is not None and window.workspace.path == path
