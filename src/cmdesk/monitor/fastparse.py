@@ -227,11 +227,7 @@ def _atom(root: ET.Element) -> dict[str, Any]:
         if tag == f"{ATOM}title":
             feed["title"] = _atom_text(child)
         elif tag == f"{ATOM}link":
-            href = _alternate(child)
-            if href is not None:
-                if "link" in feed:
-                    raise _Unsure
-                feed["link"] = href
+            _take_alternate(feed, child)
         elif tag == f"{ATOM}entry":
             entries.append(_atom_entry(child))
         elif tag == f"{ATOM}id":
@@ -241,6 +237,15 @@ def _atom(root: ET.Element) -> dict[str, Any]:
     if "link" not in feed and feed_id:
         feed["link"] = feed_id  # as for entries, below
     return {"version": "atom10", "feed": feed, "entries": entries, "bozo": 0}
+
+
+def _take_alternate(target: dict[str, Any], link: ET.Element) -> None:
+    """The page's address from an Atom link, once: a second one is feedparser's call."""
+    href = _alternate(link)
+    if href is not None:
+        if "link" in target:
+            raise _Unsure
+        target["link"] = href
 
 
 def _alternate(link: ET.Element) -> str | None:
@@ -270,11 +275,7 @@ def _atom_entry(node: ET.Element) -> dict[str, Any]:
             _childless(child)
             continue
         if tag == f"{ATOM}link":
-            href = _alternate(child)
-            if href is not None:
-                if "link" in entry:
-                    raise _Unsure
-                entry["link"] = href
+            _take_alternate(entry, child)
             continue
         if tag == f"{ATOM}category":
             if len(child) or set(child.attrib) - {"term", "scheme", "label"}:
