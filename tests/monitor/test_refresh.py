@@ -123,3 +123,68 @@ def test_search_finds_refreshed_mentions(ws: Workspace, server: FeedServer) -> N
     ws.sources.add(server.route("/f", Route(body=rss("Blog", items("q", 3)))))
     Refresher(Fetcher(trust_env=False)).refresh(ws, ws.sources.all())
     assert ws.mentions.count(MentionFilter(query="regal")) == 3
+
+
+def test_a_refresh_killed_mid_write_loses_and_duplicates_nothing(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """`cmdesk refresh` killed with SIGKILL (workers too) while it writes: the workspace
+    reopens sound, the search index matches the mentions, and the next refresh brings
+    exactly what was missing — every article once."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    from cmdesk.store.home import create_client
+    from cmdesk.store.paths import Home
+
+    feeds, per_feed = 40, 50
+    home = Home(tmp_path / "home").ensure()
+    ws = create_client(home, "Coupure", slug="coupure")
+    for n in range(feeds):
+        body = rss(f"Blog {n}", items(f"k{n}", per_feed))
+        # A little slow, so that the kill lands while sources are still being written.
+        ws.sources.add(server.route(f"/k{n}", Route(body=body, delay_s=0.05)))
+    path = ws.path
+    ws.close()
+
+    env = {**os.environ, "LANGUAGE": "en", "CMDESK_HOME": ""}
+    command = [sys.executable, "-m", "cmdesk", "--home", str(home.root)]
+    refresh = subprocess.Popen(
+        [*command, "--client", "coupure", "refresh"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and stored < per_feed * 3:
+            time.sleep(0.05)
+            reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                stored = reader.execute("SELECT count(*) FROM mention").fetchone()[0]
+            except sqlite3.OperationalError:
+                stored = 0
+            finally:
+                reader.close()
+        assert refresh.poll() is None, "the refresh ended before it could be interrupted"
+    finally:
+        os.killpg(refresh.pid, signal.SIGKILL)  # the writer and its parsing workers at once
+        refresh.wait(timeout=30)
+
+    with Workspace.open(path) as ws:  # the lock left by the killed process is recovered
+        ws.db.execute("INSERT INTO mention_fts(mention_fts) VALUES ('integrity-check')")
+        before = ws.mentions.count()
+        assert 0 < before < feeds * per_feed
+        unlinked = ws.db.execute(
+            "SELECT count(*) FROM mention m WHERE NOT EXISTS "
+            "(SELECT 1 FROM mention_source s WHERE s.mention_id = m.id)"
+        ).fetchone()[0]
+        assert unlinked == 0
+        with Fetcher(trust_env=False) as fetcher:
+            Refresher(fetcher).refresh(ws, ws.sources.all())
+        assert ws.mentions.count() == feeds * per_feed
+        distinct = ws.db.execute("SELECT count(DISTINCT url) FROM mention").fetchone()[0]
+        assert distinct == feeds * per_feed
+        ws.db.execute("INSERT INTO mention_fts(mention_fts) VALUES ('integrity-check')")
