@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cmdesk.core.urls import normalise_url, site_of, title_key, unwrap
 
@@ -63,3 +65,23 @@ def test_title_keys_fold_case_accents_and_punctuation() -> None:
 
 def test_site_of() -> None:
     assert site_of("https://www.Blog.example/a") == "blog.example"
+
+
+_HOSTS = ["blog.example", "www.news.example", "127.0.0.1", "Site.Example", "x-y.example.", "h:8080"]
+_PATHS = ["", "/", "/a", "/a/", "/a//b", "/é", "/%C3%A9", "/a b", "/a?x=1", "/a#top", "/a;p",
+          "/~u/(x)*+,=:@!$&'", "/url", "/l.php", "//double", "/a/../b"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", " https://", "ftp://"]),
+    st.sampled_from(_HOSTS),
+    st.lists(st.sampled_from(_PATHS), max_size=3),
+)
+def test_the_shortcut_for_plain_addresses_agrees_with_the_general_path(
+    scheme: str, host: str, paths: list[str]
+) -> None:
+    from cmdesk.core.urls import _normalise
+
+    url = scheme + host + "".join(paths)
+    assert normalise_url(url) == _normalise(url)

@@ -57,6 +57,9 @@ WRAPPERS = {
     "www.youtube.com": ("/redirect", "q"),
 }
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+_PLAIN_URL_RE = re.compile(
+    r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?\Z"
+)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _COMBINING_RE = re.compile("[\u0300-\u036f]+")
 
@@ -86,6 +89,16 @@ def normalise_url(url: str) -> str:
     Lower-case scheme and host, no default port, no fragment, no tracking parameters,
     remaining parameters sorted, no trailing slash; "www." kept (it can be another site).
     """
+    plain = _PLAIN_URL_RE.match(url)
+    if plain:
+        # The common case, without parsing: lower-case host, no port, no query, nothing
+        # escaped; what the general path below would make of it (property-tested).
+        host, path = plain.group(1), plain.group(2) or "/"
+        return f"https://{host}{path.rstrip('/') if len(path) > 1 else path}"
+    return _normalise(url)
+
+
+def _normalise(url: str) -> str:
     url = unwrap(url.strip())
     try:
         parts = urlsplit(url)
