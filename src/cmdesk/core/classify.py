@@ -122,9 +122,13 @@ def detect_language(tokens: list[str]) -> str:
     (best, best_hits), (_second, second_hits) = ranked[0], ranked[1]
     if best_hits < 2 or best_hits < second_hits * 1.5:
         return ""
-    if sum(1 for token in tokens if token[0].isalnum()) < 3:
-        return ""
-    return best
+    words = 0
+    for token in tokens:  # three words are enough to tell; no need to count them all
+        if token[0].isalnum():
+            words += 1
+            if words == 3:
+                return best
+    return ""
 
 
 def estimate(text: str, language: str | None = None) -> Estimate:
@@ -136,8 +140,9 @@ def estimate(text: str, language: str | None = None) -> Estimate:
     langs = (lang,) if lang in _PHRASES else tuple(_PHRASES)
     negators, boosts = _rules(langs)
     cues = _cues(tokens, langs, negators, boosts)
-    if not text.isascii():
-        found = Counter(_EMOJI_RE.findall(text))
+    symbols = _EMOJI_RE.findall(text) if not text.isascii() else None
+    if symbols:
+        found = Counter(symbols)
         for symbol, value in EMOJI.items():
             if value and symbol in found:
                 cues.append(Cue(symbol, value * min(found[symbol], 3)))
