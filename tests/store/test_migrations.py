@@ -73,6 +73,32 @@ def _seed_v5(db: sqlite3.Connection) -> None:
     )
 
 
+def _seed_v6(db: sqlite3.Connection) -> None:
+    _seed_v5(db)
+    now = "2025-03-01T09:00:00+00:00"
+    db.execute(
+        "INSERT INTO team(id, name, kind, email, created_at) "
+        "VALUES (1, 'SAV', 'customer_service', 'sav@example.fr', ?)",
+        (now,),
+    )
+    db.execute(
+        "INSERT INTO contact(id, name, created_at, updated_at) VALUES (3, 'Inès', ?, ?)",
+        (now, now),
+    )
+    db.execute(
+        "INSERT INTO contact_handle(network, handle, contact_id) VALUES ('instagram', 'ines', 3)"
+    )
+    db.execute("INSERT INTO contact_tag(contact_id, tag) VALUES (3, 'customer')")
+    db.execute(
+        "INSERT INTO interaction(id, channel, contact_id, occurred_at, text, type, status, "
+        "team_id, mention_id, created_at, updated_at) "
+        "VALUES (5, 'instagram', 3, ?, 'Colis jamais reçu', 'complaint', 'waiting_team', 1, 7, "
+        "?, ?)",
+        (now, now, now),
+    )
+    db.execute("INSERT INTO interaction_tag(interaction_id, tag) VALUES (5, 'livraison')")
+
+
 # Representative data written by each released schema version. A new migration must
 # add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
 # every version stay tested with real rows.
@@ -82,6 +108,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _seed_v3,
     4: _seed_v4,
     5: _seed_v5,
+    6: _seed_v6,
 }
 
 
@@ -150,6 +177,14 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
                 "SELECT rowid FROM mention_fts WHERE mention_fts MATCH 'elue'"
             ).fetchall()
             assert found == [(8,)]
+        if version >= 6:
+            found = ws.db.execute(
+                "SELECT i.text, c.name, h.handle, t.name, it.tag FROM interaction i "
+                "JOIN contact c ON c.id = i.contact_id JOIN team t ON t.id = i.team_id "
+                "JOIN contact_handle h ON h.contact_id = c.id "
+                "JOIN interaction_tag it ON it.interaction_id = i.id"
+            ).fetchall()
+            assert found == [("Colis jamais reçu", "Inès", "ines", "SAV", "livraison")]
         schema = _schema(ws.db)
 
     assert schema == _fresh_schema(tmp_path)

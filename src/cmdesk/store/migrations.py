@@ -217,12 +217,115 @@ def _v5_index_mentions_in_bulk(db: sqlite3.Connection) -> None:
     db.execute("DROP TRIGGER mention_fts_insert")
 
 
+def _v6_interactions(db: sqlite3.Connection) -> None:
+    # Enumerations are CHECKed here as well as in core: a row written by a script or a
+    # later version with a typo must fail loudly, not vanish from every filter.
+    db.execute(
+        """CREATE TABLE team (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            kind TEXT NOT NULL DEFAULT 'other' CHECK (kind IN ('customer_service',
+                'marketing', 'product', 'pr', 'management', 'other')),
+            email TEXT NOT NULL DEFAULT '',
+            webhook_url TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    # erased_at marks a contact whose personal data was removed on request: the row stays
+    # so the erasure record and statistics keep their reference.
+    db.execute(
+        """CREATE TABLE contact (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            consent_notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            erased_at TEXT
+        )"""
+    )
+    # Columns in primary-key order (see mention_tag in version 4: SQLite 3.40's quick_check).
+    # Handles are stored folded (lower case, no "@"): matching a pasted handle is a key lookup.
+    db.execute(
+        """CREATE TABLE contact_handle (
+            network TEXT NOT NULL,
+            handle TEXT NOT NULL,
+            contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+            PRIMARY KEY (network, handle)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX contact_handle_contact ON contact_handle(contact_id)")
+    db.execute(
+        """CREATE TABLE contact_tag (
+            contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (contact_id, tag)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE interaction (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            direction TEXT NOT NULL DEFAULT 'in' CHECK (direction IN ('in', 'out')),
+            visibility TEXT NOT NULL DEFAULT 'public'
+                CHECK (visibility IN ('public', 'private')),
+            contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,
+            occurred_at TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            link TEXT NOT NULL DEFAULT '',
+            type TEXT NOT NULL DEFAULT 'other' CHECK (type IN ('complaint', 'question',
+                'praise', 'suggestion', 'crisis', 'other')),
+            sentiment TEXT NOT NULL DEFAULT '',
+            sentiment_reason TEXT NOT NULL DEFAULT '',
+            sentiment_by_user INTEGER NOT NULL DEFAULT 0,
+            language TEXT NOT NULL DEFAULT '',
+            priority INTEGER NOT NULL DEFAULT 0 CHECK (priority BETWEEN 0 AND 2),
+            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'in_progress',
+                'waiting_team', 'answered', 'closed')),
+            team_id INTEGER REFERENCES team(id) ON DELETE SET NULL,
+            mention_id INTEGER REFERENCES mention(id) ON DELETE SET NULL,
+            post_id INTEGER,
+            reply TEXT NOT NULL DEFAULT '',
+            first_response_at TEXT,
+            resolved_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    # The triage inbox: one state, newest first.
+    db.execute("CREATE INDEX interaction_inbox ON interaction(status, occurred_at)")
+    db.execute("CREATE INDEX interaction_contact ON interaction(contact_id, occurred_at)")
+    db.execute("CREATE INDEX interaction_team ON interaction(team_id) WHERE team_id IS NOT NULL")
+    db.execute(
+        "CREATE INDEX interaction_mention ON interaction(mention_id) WHERE mention_id IS NOT NULL"
+    )
+    db.execute(
+        """CREATE TABLE interaction_tag (
+            interaction_id INTEGER NOT NULL REFERENCES interaction(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (interaction_id, tag)
+        ) WITHOUT ROWID"""
+    )
+    # The proof that a personal-data erasure was done (GDPR article 17): no personal data
+    # in it, only which contact row, when, and the user's note (e.g. "request by e-mail").
+    db.execute(
+        """CREATE TABLE erasure (
+            id INTEGER PRIMARY KEY,
+            contact_id INTEGER NOT NULL,
+            erased_at TEXT NOT NULL,
+            by_note TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
     Migration(3, "client logo", _v3_logo),
     Migration(4, "monitoring: sources, mentions, topics, alerts, search", _v4_monitoring),
     Migration(5, "mentions indexed for search in bulk", _v5_index_mentions_in_bulk),
+    Migration(6, "interactions, contacts and teams", _v6_interactions),
 )
 LATEST = MIGRATIONS[-1].version
 
