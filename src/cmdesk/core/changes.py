@@ -16,6 +16,9 @@ class Changes:
     mentions: bool = False  # new mentions or changed states (read, starred, tags...)
     topics: bool = False
     alerts: bool = False
+    interactions: bool = False  # logged exchanges: added, qualified, answered, closed
+    contacts: bool = False  # community members, their handles and tags
+    teams: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(

@@ -30,8 +30,11 @@ from cmdesk.store.errors import WorkspaceCorrupt, WorkspaceTooNew
 from cmdesk.store.lock import WorkspaceLock
 
 if TYPE_CHECKING:
+    from cmdesk.store.contacts import Contacts
+    from cmdesk.store.interactions import Interactions
     from cmdesk.store.mentions import Mentions
     from cmdesk.store.sources import Sources
+    from cmdesk.store.teams import Teams
     from cmdesk.store.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -245,6 +248,24 @@ class Workspace:
         from cmdesk.store.mentions import Mentions
 
         return Mentions(self)
+
+    @cached_property
+    def interactions(self) -> Interactions:
+        from cmdesk.store.interactions import Interactions
+
+        return Interactions(self)
+
+    @cached_property
+    def contacts(self) -> Contacts:
+        from cmdesk.store.contacts import Contacts
+
+        return Contacts(self)
+
+    @cached_property
+    def teams(self) -> Teams:
+        from cmdesk.store.teams import Teams
+
+        return Teams(self)
 
     # -- transactions ----------------------------------------------------------------------
 

@@ -1,0 +1,399 @@
+"""Interactions: every exchange with the community, qualified, routed and answered.
+
+Reached as `workspace.interactions`; every write goes through the Workspace's
+transaction and returns the Changes it made. The triage inbox reads newest first by
+(occurred_at, id), keyset-paged, from the (status, occurred_at) index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from cmdesk.core.changes import Changes
+from cmdesk.core.clock import parse_iso, utc_now
+from cmdesk.core.errors import InvalidData, NotFound
+from cmdesk.core.interactions import (
+    CHANNELS,
+    DIRECTIONS,
+    PRIORITIES,
+    STATUSES,
+    TYPES,
+    VISIBILITIES,
+    Interaction,
+    propose,
+)
+from cmdesk.core.monitoring import SENTIMENTS
+from cmdesk.i18n import _
+
+if TYPE_CHECKING:
+    from cmdesk.store.workspace import Workspace
+
+MAX_TEXT = 100_000
+_COLUMNS = (
+    "id, channel, occurred_at, text, link, direction, visibility, contact_id, type, sentiment, "
+    "sentiment_reason, sentiment_by_user, language, priority, status, team_id, mention_id, "
+    "post_id, reply, first_response_at, resolved_at, created_at, updated_at"
+)
+# The states in which an interaction still waits for its answer.
+OPEN_STATUSES = ("new", "in_progress", "waiting_team")
+
+
+def _iso(value: datetime) -> str:
+    """Stored in UTC, to the second: sortable as text whatever the user's time zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _time(value: str | None) -> datetime | None:
+    return parse_iso(value) if value else None
+
+
+def _row(row: Sequence[Any], tags: tuple[str, ...] = ()) -> Interaction:
+    return Interaction(
+        id=row[0],
+        channel=row[1],
+        occurred_at=parse_iso(row[2]),
+        text=row[3],
+        link=row[4],
+        direction=row[5],
+        visibility=row[6],
+        contact_id=row[7],
+        type=row[8],
+        sentiment=row[9],
+        sentiment_reason=row[10],
+        sentiment_by_user=bool(row[11]),
+        language=row[12],
+        priority=row[13],
+        status=row[14],
+        team_id=row[15],
+        mention_id=row[16],
+        post_id=row[17],
+        reply=row[18],
+        first_response_at=_time(row[19]),
+        resolved_at=_time(row[20]),
+        created_at=_time(row[21]),
+        updated_at=_time(row[22]),
+        tags=tags,
+    )
+
+
+def _check(value: Any, known: Iterable[Any], what: str) -> None:
+    known = tuple(known)
+    if value not in known:
+        raise InvalidData(
+            _("Unknown {what}: {value} (known: {known})").format(
+                what=what, value=value, known=", ".join(str(k) for k in known)
+            )
+        )
+
+
+@dataclass(frozen=True)
+class InteractionFilter:
+    """What the inbox shows; every field set narrows it, the defaults show everything."""
+
+    status: str = ""
+    type: str = ""
+    channel: str = ""
+    team_id: int | None = None
+    contact_id: int | None = None
+    open_only: bool = False  # new, in progress or waiting for a team
+
+
+class Interactions:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, interaction_id: int) -> Interaction:
+        with self.ws.reading() as db:
+            row = db.execute(
+                f"SELECT {_COLUMNS} FROM interaction WHERE id = ?", (interaction_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(_("There is no interaction {id}.").format(id=interaction_id))
+            tags = tuple(
+                r[0]
+                for r in db.execute(
+                    "SELECT tag FROM interaction_tag WHERE interaction_id = ? ORDER BY tag",
+                    (interaction_id,),
+                )
+            )
+        return _row(row, tags)
+
+    def _where(self, flt: InteractionFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if flt.status:
+            _check(flt.status, STATUSES, _("status"))
+            clauses.append("status = ?")
+            params.append(flt.status)
+        if flt.open_only:
+            clauses.append(f"status IN ({','.join('?' * len(OPEN_STATUSES))})")
+            params.extend(OPEN_STATUSES)
+        if flt.type:
+            _check(flt.type, TYPES, _("type"))
+            clauses.append("type = ?")
+            params.append(flt.type)
+        if flt.channel:
+            _check(flt.channel, CHANNELS, _("channel"))
+            clauses.append("channel = ?")
+            params.append(flt.channel)
+        if flt.team_id is not None:
+            clauses.append("team_id = ?")
+            params.append(flt.team_id)
+        if flt.contact_id is not None:
+            clauses.append("contact_id = ?")
+            params.append(flt.contact_id)
+        return " AND ".join(clauses) or "1", params
+
+    def page(
+        self,
+        flt: InteractionFilter = InteractionFilter(),
+        *,
+        before: Interaction | None = None,
+        limit: int = 100,
+    ) -> list[Interaction]:
+        """A page of the inbox, newest first, after the row `before` (keyset paging)."""
+        where, params = self._where(flt)
+        if before is not None:
+            where += " AND (occurred_at, id) < (?, ?)"
+            params += [_iso(before.occurred_at), before.id]
+        with self.ws.reading() as db:
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM interaction WHERE {where} "
+                "ORDER BY occurred_at DESC, id DESC LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+        return [_row(r) for r in rows]
+
+    def count(self, flt: InteractionFilter = InteractionFilter()) -> int:
+        where, params = self._where(flt)
+        with self.ws.reading() as db:
+            return int(
+                db.execute(f"SELECT count(*) FROM interaction WHERE {where}", params).fetchone()[0]
+            )
+
+    def counts_by_status(self) -> dict[str, int]:
+        """The inbox's counters, every status present (zero when none)."""
+        counts = dict.fromkeys(STATUSES, 0)
+        with self.ws.reading() as db:
+            for status, n in db.execute("SELECT status, count(*) FROM interaction GROUP BY 1"):
+                counts[status] = n
+        return counts
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add(
+        self,
+        text: str,
+        *,
+        channel: str = "",
+        link: str = "",
+        occurred_at: datetime | None = None,
+        direction: str = "in",
+        visibility: str = "public",
+        contact_id: int | None = None,
+        type: str = "",
+        sentiment: str = "",
+        priority: int = 0,
+        status: str = "new",
+        team_id: int | None = None,
+        mention_id: int | None = None,
+        tags: Iterable[str] = (),
+    ) -> Interaction:
+        """Log an interaction. What is not given is proposed from the text and link
+        (channel, language, sentiment, type: core.interactions.propose); a sentiment
+        given here counts as the user's and is never re-estimated."""
+        text = text.strip()[:MAX_TEXT]
+        link = link.strip()
+        if not text and not link:
+            raise InvalidData(_("An interaction needs a text or a link."))
+        guess = propose(text, link)
+        channel = channel or guess.channel
+        type = type or guess.type
+        _check(channel, CHANNELS, _("channel"))
+        _check(type, TYPES, _("type"))
+        _check(direction, DIRECTIONS, _("direction"))
+        _check(visibility, VISIBILITIES, _("visibility"))
+        _check(priority, PRIORITIES, _("priority"))
+        _check(status, STATUSES, _("status"))
+        if sentiment:
+            _check(sentiment, SENTIMENTS, _("sentiment"))
+        now = utc_now()
+        at = _iso(occurred_at or now)
+        stamp = _iso(now)
+        with self.ws.atomic() as db:
+            if contact_id is not None:
+                self.ws.contacts.get(contact_id)
+            if team_id is not None:
+                self.ws.teams.get(team_id)
+            if mention_id is not None:
+                self.ws.mentions.get(mention_id)
+            cursor = db.execute(
+                "INSERT INTO interaction(channel, direction, visibility, contact_id, "
+                "occurred_at, text, link, type, sentiment, sentiment_reason, sentiment_by_user, "
+                "language, priority, status, team_id, mention_id, first_response_at, "
+                "resolved_at, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    channel,
+                    direction,
+                    visibility,
+                    contact_id,
+                    at,
+                    text,
+                    link,
+                    type,
+                    sentiment or guess.sentiment,
+                    "" if sentiment else guess.sentiment_reason,
+                    int(bool(sentiment)),
+                    guess.language,
+                    priority,
+                    status,
+                    team_id,
+                    mention_id,
+                    stamp if status in ("answered", "closed") else None,
+                    stamp if status == "closed" else None,
+                    stamp,
+                    stamp,
+                ),
+            )
+            interaction_id = int(cursor.lastrowid or 0)
+            for tag in tags:
+                self._tag(db, interaction_id, tag)
+            self.ws.record("interaction.added", f"{interaction_id} {channel} {type}")
+        return self.get(interaction_id)
+
+    def _tag(self, db: sqlite3.Connection, interaction_id: int, tag: str) -> None:
+        tag = " ".join(tag.split())
+        if not tag:
+            raise InvalidData(_("A tag needs a name."))
+        db.execute(
+            "INSERT OR IGNORE INTO interaction_tag(interaction_id, tag) VALUES (?, ?)",
+            (interaction_id, tag),
+        )
+
+    def set_status(self, ids: Iterable[int], status: str, *, at: datetime | None = None) -> Changes:
+        """Move interactions to a status. "answered" or "closed" stamps the first response
+        if none was recorded; "closed" stamps the resolution; reopening clears it, so the
+        resolution time is always that of the latest closing."""
+        _check(status, STATUSES, _("status"))
+        stamp = _iso(at or utc_now())
+        id_list = list(ids)
+        with self.ws.atomic() as db:
+            for interaction_id in id_list:
+                self.get(interaction_id)
+                db.execute(
+                    "UPDATE interaction SET status = ?, updated_at = ?, "
+                    "first_response_at = CASE WHEN ? IN ('answered', 'closed') "
+                    "  THEN coalesce(first_response_at, ?) ELSE first_response_at END, "
+                    "resolved_at = CASE WHEN ? = 'closed' THEN coalesce(resolved_at, ?) "
+                    "  ELSE NULL END "
+                    "WHERE id = ?",
+                    (status, stamp, status, stamp, status, stamp, interaction_id),
+                )
+            if id_list:
+                self.ws.record("interaction.status", f"{status}: {len(id_list)}")
+        return Changes(interactions=bool(id_list), activity=bool(id_list))
+
+    def record_reply(
+        self, interaction_id: int, reply: str, *, at: datetime | None = None
+    ) -> Changes:
+        """The answer sent: kept with the interaction, and the first one starts the clock's
+        stop (first_response_at). An open interaction becomes "answered"."""
+        reply = reply.strip()
+        if not reply:
+            raise InvalidData(_("The reply is empty."))
+        stamp = _iso(at or utc_now())
+        with self.ws.atomic() as db:
+            current = self.get(interaction_id)
+            status = "answered" if current.status in OPEN_STATUSES else current.status
+            db.execute(
+                "UPDATE interaction SET reply = ?, status = ?, updated_at = ?, "
+                "first_response_at = coalesce(first_response_at, ?) WHERE id = ?",
+                (reply, status, stamp, stamp, interaction_id),
+            )
+            self.ws.record("interaction.replied", str(interaction_id))
+        return Changes(interactions=True, activity=True)
+
+    def assign(self, ids: Iterable[int], team_id: int | None) -> Changes:
+        id_list = list(ids)
+        with self.ws.atomic() as db:
+            if team_id is not None:
+                self.ws.teams.get(team_id)
+            db.executemany(
+                "UPDATE interaction SET team_id = ?, updated_at = ? WHERE id = ?",
+                [(team_id, _iso(utc_now()), i) for i in id_list],
+            )
+        return Changes(interactions=bool(id_list))
+
+    def set_type(self, ids: Iterable[int], type: str) -> Changes:
+        _check(type, TYPES, _("type"))
+        return self._set("type", ids, type)
+
+    def set_priority(self, ids: Iterable[int], priority: int) -> Changes:
+        _check(priority, PRIORITIES, _("priority"))
+        return self._set("priority", ids, priority)
+
+    def set_contact(self, ids: Iterable[int], contact_id: int | None) -> Changes:
+        if contact_id is not None:
+            self.ws.contacts.get(contact_id)
+        return self._set("contact_id", ids, contact_id)
+
+    def set_sentiment(self, interaction_id: int, sentiment: str, reason: str = "") -> Changes:
+        """The user's correction: kept, and never overwritten by a later estimate."""
+        _check(sentiment, SENTIMENTS, _("sentiment"))
+        with self.ws.atomic() as db:
+            self.get(interaction_id)
+            db.execute(
+                "UPDATE interaction SET sentiment = ?, sentiment_reason = ?, "
+                "sentiment_by_user = 1, updated_at = ? WHERE id = ?",
+                (sentiment, reason, _iso(utc_now()), interaction_id),
+            )
+        return Changes(interactions=True)
+
+    def _set(self, column: str, ids: Iterable[int], value: Any) -> Changes:
+        id_list = list(ids)
+        with self.ws.atomic() as db:
+            db.executemany(
+                f"UPDATE interaction SET {column} = ?, updated_at = ? WHERE id = ?",
+                [(value, _iso(utc_now()), i) for i in id_list],
+            )
+        return Changes(interactions=bool(id_list))
+
+    def add_tag(self, ids: Iterable[int], tag: str) -> Changes:
+        id_list = list(ids)
+        with self.ws.atomic() as db:
+            for interaction_id in id_list:
+                self._tag(db, interaction_id, tag)
+        return Changes(interactions=bool(id_list))
+
+    def remove_tag(self, ids: Iterable[int], tag: str) -> Changes:
+        id_list = list(ids)
+        with self.ws.atomic() as db:
+            db.executemany(
+                "DELETE FROM interaction_tag WHERE interaction_id = ? AND tag = ?",
+                [(i, tag) for i in id_list],
+            )
+        return Changes(interactions=bool(id_list))
+
+    def from_mention(self, mention_id: int) -> Interaction:
+        """Turn a monitored mention into an interaction to handle, in one action: its text,
+        link, date and sentiment (the user's correction included) come along."""
+        mention = self.ws.mentions.get(mention_id)
+        text = mention.text or mention.title
+        found = self.add(
+            text,
+            link=mention.url,
+            occurred_at=mention.published_at,
+            sentiment=mention.sentiment if mention.sentiment_by_user else "",
+            priority=mention.priority,
+            mention_id=mention.id,
+        )
+        return found
