@@ -107,22 +107,7 @@ def terms_of(text: str) -> list[str]:
 
 
 def index_terms(text: str) -> set[str]:
-    """The distinct terms of a text. Decomposing the whole text is most of the cost of
-    terms_of; when no combining mark is already in it, only the distinct non-ASCII words
-    are decomposed (a few per article)."""
-    lowered = text.lower()
-    if lowered.isascii():
-        return set(_TERM_RE.findall(lowered))
-    if _COMBINING_RE.search(lowered):
-        return set(terms_of(lowered))
-    found: set[str] = set()
-    for word in set(_TERM_RE.findall(lowered)):
-        if word.isascii():
-            found.add(word)
-        else:
-            decomposed = unicodedata.normalize("NFKD", word)
-            found.update(_TERM_RE.findall(_COMBINING_RE.sub("", decomposed)))
-    return found
+    return set(terms_of(text))
 
 
 def entry_terms(title: str, author: str, text: str) -> str:
