@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cmdesk.monitor.sanitize import html_to_text, sanitize_html
@@ -113,3 +113,47 @@ def test_random_tag_soup_never_yields_dangerous_markup(
 ) -> None:
     soup = "".join(f'<{t} {a}="{v}">{x}' for t, a, v, x in parts)
     assert not DANGER.search(sanitize_html(soup, BASE))
+
+
+@example("https://blog.example/a/b", ["a/."])
+@example("https://blog.example/a/b", ["a/.."])
+@example("https://blog.example/a/b", ["a/./b"])
+@example("https://blog.example/a/b", ["a/../b"])
+@example("https://blog.example/a/b", ["a//b"])
+@example("https://blog.example/a/b", [".x"])
+@example("https://blog.example/a/b", ["a."])
+@example("https://blog.example/a/b", ["a?q=1"])
+@example("https://blog.example/a/b", ["é"])
+@example("https://blog.example/a/b", ["a b"])
+@example("https://blog.example/a/b", ["a'b"])
+@example("https://blog.example/a/b", ["a&amp;b"])
+@example("https://blog.example/a/b", [".."])
+@example("https://blog.example/a/b", ["."])
+@example("https://blog.example/a/b", ["/x"])
+@example("https://blog.example/a/b", ["a/.b"])
+@example("https://blog.example/a/b", ["a;p"])
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(
+        ["https://blog.example/a/b", "http://h.example:8080/x", "https://h.example",
+         "https://xn--caf-dma.example/", "https://h.example/a?q=1", None]
+    ),
+    st.lists(
+        st.sampled_from(["/", "a", "b.html", ".", "..", "//", "%C3%A9", "é", " ", "'", "&amp;",
+                         "?q=1", "#top", ";p", "~u", "(x)", ":", "@", "a.", "-"]),
+        max_size=6,
+    ),
+)  # fmt: skip
+def test_the_shortcut_for_rooted_links_agrees_with_resolving_them(
+    base: str | None, pieces: list[str]
+) -> None:
+    import re
+
+    from cmdesk.monitor import sanitize
+
+    value = "/" + "".join(pieces)
+    match = re.match(r'(\shref=")([^"]*)"', f' href="{value}"')
+    assert match is not None
+    origin_match = sanitize._ORIGIN_RE.match(base) if base else None
+    origin = origin_match.group(0) if origin_match else None
+    assert sanitize._resolve(match, base, origin) == sanitize._resolve(match, base, None)
