@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from cmdesk.core.errors import ExitCode, NotFound, UsageError
 from cmdesk.core.monitoring import NewSource, Source
@@ -148,9 +150,25 @@ def cmd_refresh(args: argparse.Namespace, home: Home, out: Output) -> int:
     return int(ExitCode.NETWORK) if summary.feeds and summary.failed == summary.feeds else 0
 
 
+def _day_start(value: str, zone: ZoneInfo) -> datetime:
+    """Midnight of a YYYY-MM-DD day in the client's time zone."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            _("Not a date: {value} (write it as YYYY-MM-DD).").format(value=value)
+        ) from None
+    return datetime.combine(day, time(), zone)
+
+
 def cmd_search(args: argparse.Namespace, home: Home, out: Output) -> int:
     with _read(home, args) as ws:
-        hits = ws.mentions.search(MentionFilter(query=args.query, state="all"), limit=args.limit)
+        zone = ZoneInfo(ws.profile().timezone)
+        since = _day_start(args.since, zone) if args.since else None
+        # --until names the last day wanted: everything before the next day's start.
+        until = _day_start(args.until, zone) + timedelta(days=1) if args.until else None
+        flt = MentionFilter(query=args.query, state="all", since=since, until=until)
+        hits = ws.mentions.search(flt, limit=args.limit)
     out.emit(
         [
             {
@@ -308,6 +326,10 @@ def register(
     p = command(commands, "search", _("search the mentions"), cmd_search)
     p.add_argument("query", metavar="QUERY", help=_("words to find (accents optional)"))
     p.add_argument("--limit", type=int, default=20, help=_("how many hits (default 20)"))
+    p.add_argument("--since", metavar="DATE", help=_("published on or after this day (YYYY-MM-DD)"))
+    p.add_argument(
+        "--until", metavar="DATE", help=_("published on or before this day (YYYY-MM-DD)")
+    )
     mentions = commands.add_parser(
         "mentions", help=_("read the mentions"), description=_("Read the mentions.")
     )

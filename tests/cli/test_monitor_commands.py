@@ -52,6 +52,17 @@ def test_add_refresh_search_show(cli, server: FeedServer, home: Path) -> None:
     hit = hits[0]
     assert set(hit) == {"id", "title", "url", "published", "source", "snippet"}
     assert hit["source"] == "Le blog du quartier"
+    # Days are the client's (Europe/Paris by default): 10:00 GMT on 9 March is that day.
+    for options, found in (
+        (("--since", "2026-03-09"), 1),
+        (("--since", "2026-03-10"), 0),
+        (("--until", "2026-03-09"), 1),
+        (("--until", "2026-03-08"), 0),
+        (("--since", "2026-03-01", "--until", "2026-03-31"), 1),
+    ):
+        assert len(cli("--json", "search", "reclamation", *options).json) == found, options
+    bad = cli("search", "reclamation", "--since", "9 mars")
+    assert bad.code == 2 and "YYYY-MM-DD" in bad.err
     shown = cli("--json", "mentions", "show", str(hit["id"])).json
     assert shown["sentiment"] == "negative"
     assert shown["html"] == "Toujours pas reçu, très déçue" == shown["text"]

@@ -319,6 +319,26 @@ def test_refresh_failures_are_shown_in_plain_words(qtbot, gui_home: Home) -> Non
     ws.close()
 
 
+def test_period_filter_narrows_the_list(demo_view: MonitoringView) -> None:
+    from cmdesk.ui.views.monitoring import PERIODS
+
+    assert demo_view.ws is not None
+    everything = demo_view.model.rowCount()
+    counts = {}
+    for index, (days, _label) in enumerate(PERIODS):
+        demo_view.period_filter.setCurrentIndex(index)
+        counts[days] = demo_view.model.rowCount()
+    # The demo's mentions span about two weeks, the newest a few hours old.
+    assert counts[0] == counts[365] == counts[30] == everything
+    assert 0 < counts[1] < counts[7] < everything
+    demo_view.period_filter.setCurrentIndex(2)
+    demo_view.search.setText("fournil")
+    demo_view._apply_filter()
+    flt = demo_view._filter()
+    assert flt.query == "fournil" and flt.since is not None
+    assert demo_view.model.rowCount() == demo_view.ws.mentions.count(flt)
+
+
 def test_tree_menu_refreshes_one_source_or_one_category(qtbot, gui_home: Home) -> None:
     from feed_server import FeedServer, Route, rss
 

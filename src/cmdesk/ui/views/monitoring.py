@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.changes import Changes
 from cmdesk.core.classify import readable_reason
+from cmdesk.core.clock import utc_now
 from cmdesk.core.errors import CmdeskError
 from cmdesk.core.monitoring import (
     SENTIMENT_LABELS,
@@ -64,6 +65,15 @@ if TYPE_CHECKING:
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 2  # on category folders of the source tree
+# The period filter: days back from now (0: any time).
+PERIODS = (
+    (0, N_("Any time")),
+    (1, N_("Last 24 hours")),
+    (7, N_("Last 7 days")),
+    (30, N_("Last 30 days")),
+    (90, N_("Last 90 days")),
+    (365, N_("Last 12 months")),
+)
 STATES = (
     ("inbox", N_("Inbox")),
     ("unread", N_("Unread")),
@@ -147,6 +157,12 @@ class MonitoringView(QWidget):
             self.sentiment_filter.addItem(_(SENTIMENT_LABELS[value]), value)
         self.sentiment_filter.currentIndexChanged.connect(self._apply_filter)
         bar.addWidget(self.sentiment_filter)
+        self.period_filter = QComboBox()
+        for days, label in PERIODS:
+            self.period_filter.addItem(_(label), days)
+        self.period_filter.setToolTip(_("Only mentions published in this period"))
+        self.period_filter.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(self.period_filter)
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
         self.refresh_button = QToolButton()
@@ -439,12 +455,14 @@ class MonitoringView(QWidget):
 
     def _filter(self) -> MentionFilter:
         kind, value = self._tree_filter() or ("state", "inbox")
+        days = int(self.period_filter.currentData() or 0)
         return MentionFilter(
             query=self.search.text().strip(),
             state=value if kind == "state" else "inbox",
             source_id=int(value) if kind == "source" else None,
             topic_id=int(value) if kind == "topic" else None,
             sentiment=self.sentiment_filter.currentData() or "",
+            since=utc_now() - timedelta(days=days) if days else None,
         )
 
     def _apply_filter(self) -> None:
