@@ -216,9 +216,9 @@ class Mentions:
                     published = entry.published or now
                     published = now if published > now + FUTURE_SLACK else published
                     pending.append((published, position, outcome.source_id, name, guid, entry))
-            # Oldest first, so ids only grow: FTS5 writes out its pending index each time a
-            # smaller rowid arrives, and feeds list their newest entry first (inserting in
-            # feed order made every insert a flush, five times the cost of the insert).
+            # Oldest first, so ids only grow within the transaction: FTS5 writes its pending
+            # index out to a new segment whenever a smaller rowid arrives, and feeds list
+            # their newest entry first.
             pending.sort(key=lambda item: item[0])
             fresh: set[str] = set()
             seen_at = now.isoformat(timespec="seconds")
