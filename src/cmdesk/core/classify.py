@@ -215,7 +215,11 @@ def _cues(
             negation_left = max(0, negation_left - (following - i))
             i = following
             continue
-        match = _longest(tokens, i, singles, phrases, starts)
+        if token in starts:
+            match = _longest(tokens, i, singles, phrases, starts)
+        else:  # most scored words start no phrase: one lookup
+            single = singles.get(token)
+            match = None if single is None else (1, single)
         if match is not None:
             size, value = match
             word_boost = boosts.get(token) if size == 1 else None
@@ -226,11 +230,15 @@ def _cues(
                 boost = word_boost  # "très bon": an intensifier, not a sentiment of its own
                 i += 1
                 continue
-            phrase = tokens[i : i + size]
+            if size == 1:
+                text, negated = token, negation_left > 0 and token not in _ALL_NEGATORS
+            else:
+                phrase = tokens[i : i + size]
+                text = " ".join(phrase)
+                negated = negation_left > 0 and _ALL_NEGATORS.isdisjoint(phrase)
             # A phrase that already says the negation ("jamais reçu") is not flipped again.
-            negated = negation_left > 0 and _ALL_NEGATORS.isdisjoint(phrase)
             score = value * boost * (-0.8 if negated else 1.0)
-            cues.append(Cue(" ".join(phrase), round(score, 1), negated))
+            cues.append(Cue(text, round(score, 1), negated))
             boost = 1.0
             negation_left = max(0, negation_left - size)
             i += size
