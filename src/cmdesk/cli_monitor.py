@@ -163,7 +163,7 @@ def _day_start(value: str, zone: ZoneInfo) -> datetime:
 
 def cmd_search(args: argparse.Namespace, home: Home, out: Output) -> int:
     with _read(home, args) as ws:
-        zone = ZoneInfo(ws.profile().timezone)
+        zone = ws.profile().zone
         since = _day_start(args.since, zone) if args.since else None
         # --until names the last day wanted: everything before the next day's start.
         until = _day_start(args.until, zone) + timedelta(days=1) if args.until else None

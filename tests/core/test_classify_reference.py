@@ -21,12 +21,19 @@ _CLAUSE_RE = re.compile(r"[.!?;:,()\n]+|\s(?:but|mais)\s")
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
+# First word of every phrase -> the longest phrase it starts, in any language.
+_STARTS: dict[str, int] = {}
+for _table in classify._PHRASES.values():
+    for _key in _table:
+        _STARTS[_key[0]] = max(_STARTS.get(_key[0], 0), len(_key))
+
+
 def _reference_longest(
     tokens: list[str], start: int, langs: tuple[str, ...]
 ) -> tuple[int, float] | None:
     if start >= len(tokens):
         return None
-    longest = classify._STARTS.get(tokens[start], 0)
+    longest = _STARTS.get(tokens[start], 0)
     for size in range(min(longest, len(tokens) - start), 0, -1):
         key = tuple(tokens[start : start + size])
         for lang in langs:
@@ -44,7 +51,7 @@ def _reference_clause(
     boost = 1.0
     i = 0
     while i < len(tokens):
-        match = _reference_longest(tokens, i, langs) if tokens[i] in classify._STARTS else None
+        match = _reference_longest(tokens, i, langs) if tokens[i] in _STARTS else None
         if match is not None:
             size, value = match
             phrase = tokens[i : i + size]

@@ -85,3 +85,20 @@ def test_the_shortcut_for_plain_addresses_agrees_with_the_general_path(
 
     url = scheme + host + "".join(paths)
     assert normalise_url(url) == _normalise(url)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", " https://", "ftp://"]),
+    st.sampled_from([*_HOSTS, "www.a.example", "user@h.example", "[::1]", ""]),
+    st.lists(st.sampled_from(_PATHS), max_size=3),
+)
+def test_site_of_reads_plain_hosts_as_urlsplit_does(
+    scheme: str, host: str, paths: list[str]
+) -> None:
+    from urllib.parse import urlsplit
+
+    url = scheme + host + "".join(paths)
+    expected = (urlsplit(url).hostname or "").lower()
+    expected = expected[4:] if expected.startswith("www.") else expected
+    assert site_of(url) == expected

@@ -44,16 +44,10 @@ _PHRASES = {
     for lang, words in SENTIMENT.items()
 }
 _ALL_NEGATORS = frozenset().union(*NEGATORS.values())
-# First word of every phrase -> longest phrase starting with it: most words start none,
-# so most positions cost one dict lookup.
-_STARTS: dict[str, int] = {}
-for _table in _PHRASES.values():
-    for _key in _table:
-        _STARTS[_key[0]] = max(_STARTS.get(_key[0], 0), len(_key))
 # Words that can change a clause's score: the scan jumps from one to the next (most
 # words of an article are none of these, and a refresh classifies thousands of texts).
 _SPECIAL = (
-    frozenset(_STARTS)
+    frozenset(key[0] for table in _PHRASES.values() for key in table)
     | _ALL_NEGATORS
     | frozenset(w for table in INTENSIFIERS.values() for w in table)
 )

@@ -121,6 +121,11 @@ class ClientProfile:
     created_at: str = ""
     updated_at: str = ""
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The client's time zone, in which its days and hours are shown."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
     def validated(self) -> ClientProfile:
         name = self.name.strip()
         if not name:

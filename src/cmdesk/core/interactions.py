@@ -8,12 +8,15 @@ it guesses what it can and says why, and the user confirms or corrects it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from cmdesk.core.classify import estimate, fold
-from cmdesk.i18n import N_
+from cmdesk.core.errors import InvalidData
+from cmdesk.i18n import N_, _
 
 CHANNEL_LABELS = {
     "facebook": N_("Facebook"),
@@ -324,3 +327,15 @@ def propose(text: str, url: str = "") -> Proposal:
         type=kind,
         type_reason=why,
     )
+
+
+def check_known(value: Any, known: Iterable[Any], what: str) -> Any:
+    """`value` when it is one of `known`, else InvalidData naming the choices."""
+    known = tuple(known)
+    if value not in known:
+        raise InvalidData(
+            _("Unknown {what}: {value} (known: {known})").format(
+                what=what, value=value, known=", ".join(str(k) for k in known)
+            )
+        )
+    return value

@@ -60,6 +60,7 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _PLAIN_URL_RE = re.compile(
     r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?\Z"
 )
+_PLAIN_HOST_RE = re.compile(r"https?://([a-z0-9.-]+)(?=[/?#]|\Z)")
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _COMBINING_RE = re.compile("[\u0300-\u036f]+")
 
@@ -136,5 +137,8 @@ def title_key(title: str) -> str:
 
 def site_of(url: str) -> str:
     """The host without "www.", for "same title on the same site" checks and display."""
-    host = (urlsplit(url).hostname or "").lower()
+    plain = _PLAIN_HOST_RE.match(url)
+    # A lower-case host name without port or user: read off without parsing the URL
+    # (normalised keys are all of this kind, and every new entry asks for its site).
+    host = plain.group(1) if plain else (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host

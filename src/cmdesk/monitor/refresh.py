@@ -3,8 +3,9 @@
 Fetching runs on a thread pool (network waits release the GIL); parsing, sanitising and
 classifying are CPU work, so they run in a process pool, never on the GUI thread and
 never holding the GIL the GUI needs; every result is written by the thread that called
-`refresh` (the CLI's main thread, or the GUI's refresh task), one short transaction per
-source, so the workspace is never left half-updated and the GUI's reads stay quick.
+`refresh` (the CLI's main thread, or the GUI's refresh task), the sources ready at that
+moment in one short transaction (each source all or nothing), so the workspace is never
+left half-updated and the GUI's reads stay quick.
 """
 
 from __future__ import annotations

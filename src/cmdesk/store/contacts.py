@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cmdesk.core.changes import Changes
-from cmdesk.core.clock import iso_now, parse_iso
+from cmdesk.core.clock import iso_now, parse_iso_or_none
 from cmdesk.core.errors import InvalidData, NotFound
-from cmdesk.core.interactions import CHANNELS, Contact, normalise_handle
+from cmdesk.core.interactions import CHANNELS, Contact, check_known, normalise_handle
 from cmdesk.i18n import _
 
 if TYPE_CHECKING:
@@ -22,20 +22,6 @@ if TYPE_CHECKING:
 
 _COLUMNS = "id, name, email, notes, consent_notes, created_at, updated_at, erased_at"
 EDITABLE = ("name", "email", "notes", "consent_notes")
-
-
-def _time(value: str | None) -> Any:
-    return parse_iso(value) if value else None
-
-
-def check_network(network: str) -> str:
-    if network not in CHANNELS:
-        raise InvalidData(
-            _("Unknown channel: {value} (known: {known})").format(
-                value=network, known=", ".join(CHANNELS)
-            )
-        )
-    return network
 
 
 def _clean_tag(tag: str) -> str:
@@ -74,9 +60,9 @@ class Contacts:
             consent_notes=row[4],
             handles=handles,
             tags=tags,
-            created_at=_time(row[5]),
-            updated_at=_time(row[6]),
-            erased_at=_time(row[7]),
+            created_at=parse_iso_or_none(row[5]),
+            updated_at=parse_iso_or_none(row[6]),
+            erased_at=parse_iso_or_none(row[7]),
         )
 
     def get(self, contact_id: int) -> Contact:
@@ -159,7 +145,9 @@ class Contacts:
         tags: Iterable[str] = (),
     ) -> Contact:
         name = " ".join(name.split())
-        handle_list = [(check_network(n), normalise_handle(h)) for n, h in handles]
+        handle_list = [
+            (check_known(n, CHANNELS, _("channel")), normalise_handle(h)) for n, h in handles
+        ]
         handle_list = [(n, h) for n, h in handle_list if h]
         if not name and not handle_list and not email.strip():
             raise InvalidData(_("A contact needs a name, a handle or an e-mail address."))
@@ -200,7 +188,7 @@ class Contacts:
         )
 
     def add_handle(self, contact_id: int, network: str, handle: str) -> Changes:
-        check_network(network)
+        check_known(network, CHANNELS, _("channel"))
         handle = normalise_handle(handle)
         if not handle:
             raise InvalidData(_("A handle cannot be empty."))

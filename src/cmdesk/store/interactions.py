@@ -10,11 +10,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cmdesk.core.changes import Changes
-from cmdesk.core.clock import parse_iso, utc_now
+from cmdesk.core.clock import iso_now, parse_iso, parse_iso_or_none, to_iso, utc_now
 from cmdesk.core.errors import InvalidData, NotFound
 from cmdesk.core.interactions import (
     CHANNELS,
@@ -24,6 +24,7 @@ from cmdesk.core.interactions import (
     TYPES,
     VISIBILITIES,
     Interaction,
+    check_known,
     propose,
 )
 from cmdesk.core.monitoring import SENTIMENTS
@@ -40,17 +41,6 @@ _COLUMNS = (
 )
 # The states in which an interaction still waits for its answer.
 OPEN_STATUSES = ("new", "in_progress", "waiting_team")
-
-
-def _iso(value: datetime) -> str:
-    """Stored in UTC, to the second: sortable as text whatever the user's time zone."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _time(value: str | None) -> datetime | None:
-    return parse_iso(value) if value else None
 
 
 def _row(row: Sequence[Any], tags: tuple[str, ...] = ()) -> Interaction:
@@ -74,22 +64,12 @@ def _row(row: Sequence[Any], tags: tuple[str, ...] = ()) -> Interaction:
         mention_id=row[16],
         post_id=row[17],
         reply=row[18],
-        first_response_at=_time(row[19]),
-        resolved_at=_time(row[20]),
-        created_at=_time(row[21]),
-        updated_at=_time(row[22]),
+        first_response_at=parse_iso_or_none(row[19]),
+        resolved_at=parse_iso_or_none(row[20]),
+        created_at=parse_iso_or_none(row[21]),
+        updated_at=parse_iso_or_none(row[22]),
         tags=tags,
     )
-
-
-def _check(value: Any, known: Iterable[Any], what: str) -> None:
-    known = tuple(known)
-    if value not in known:
-        raise InvalidData(
-            _("Unknown {what}: {value} (known: {known})").format(
-                what=what, value=value, known=", ".join(str(k) for k in known)
-            )
-        )
 
 
 @dataclass(frozen=True)
@@ -130,18 +110,18 @@ class Interactions:
         clauses: list[str] = []
         params: list[Any] = []
         if flt.status:
-            _check(flt.status, STATUSES, _("status"))
+            check_known(flt.status, STATUSES, _("status"))
             clauses.append("status = ?")
             params.append(flt.status)
         if flt.open_only:
             clauses.append(f"status IN ({','.join('?' * len(OPEN_STATUSES))})")
             params.extend(OPEN_STATUSES)
         if flt.type:
-            _check(flt.type, TYPES, _("type"))
+            check_known(flt.type, TYPES, _("type"))
             clauses.append("type = ?")
             params.append(flt.type)
         if flt.channel:
-            _check(flt.channel, CHANNELS, _("channel"))
+            check_known(flt.channel, CHANNELS, _("channel"))
             clauses.append("channel = ?")
             params.append(flt.channel)
         if flt.team_id is not None:
@@ -163,7 +143,7 @@ class Interactions:
         where, params = self._where(flt)
         if before is not None:
             where += " AND (occurred_at, id) < (?, ?)"
-            params += [_iso(before.occurred_at), before.id]
+            params += [to_iso(before.occurred_at), before.id]
         with self.ws.reading() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM interaction WHERE {where} "
@@ -217,17 +197,17 @@ class Interactions:
         guess = propose(text, link)
         channel = channel or guess.channel
         type = type or guess.type
-        _check(channel, CHANNELS, _("channel"))
-        _check(type, TYPES, _("type"))
-        _check(direction, DIRECTIONS, _("direction"))
-        _check(visibility, VISIBILITIES, _("visibility"))
-        _check(priority, PRIORITIES, _("priority"))
-        _check(status, STATUSES, _("status"))
+        check_known(channel, CHANNELS, _("channel"))
+        check_known(type, TYPES, _("type"))
+        check_known(direction, DIRECTIONS, _("direction"))
+        check_known(visibility, VISIBILITIES, _("visibility"))
+        check_known(priority, PRIORITIES, _("priority"))
+        check_known(status, STATUSES, _("status"))
         if sentiment:
-            _check(sentiment, SENTIMENTS, _("sentiment"))
+            check_known(sentiment, SENTIMENTS, _("sentiment"))
         now = utc_now()
-        at = _iso(occurred_at or now)
-        stamp = _iso(now)
+        at = to_iso(occurred_at or now)
+        stamp = to_iso(now)
         with self.ws.atomic() as db:
             if contact_id is not None:
                 self.ws.contacts.get(contact_id)
@@ -283,8 +263,8 @@ class Interactions:
         """Move interactions to a status. "answered" or "closed" stamps the first response
         if none was recorded; "closed" stamps the resolution; reopening clears it, so the
         resolution time is always that of the latest closing."""
-        _check(status, STATUSES, _("status"))
-        stamp = _iso(at or utc_now())
+        check_known(status, STATUSES, _("status"))
+        stamp = to_iso(at or utc_now())
         id_list = list(ids)
         with self.ws.atomic() as db:
             for interaction_id in id_list:
@@ -310,7 +290,7 @@ class Interactions:
         reply = reply.strip()
         if not reply:
             raise InvalidData(_("The reply is empty."))
-        stamp = _iso(at or utc_now())
+        stamp = to_iso(at or utc_now())
         with self.ws.atomic() as db:
             current = self.get(interaction_id)
             status = "answered" if current.status in OPEN_STATUSES else current.status
@@ -329,16 +309,16 @@ class Interactions:
                 self.ws.teams.get(team_id)
             db.executemany(
                 "UPDATE interaction SET team_id = ?, updated_at = ? WHERE id = ?",
-                [(team_id, _iso(utc_now()), i) for i in id_list],
+                [(team_id, iso_now(), i) for i in id_list],
             )
         return Changes(interactions=bool(id_list))
 
     def set_type(self, ids: Iterable[int], type: str) -> Changes:
-        _check(type, TYPES, _("type"))
+        check_known(type, TYPES, _("type"))
         return self._set("type", ids, type)
 
     def set_priority(self, ids: Iterable[int], priority: int) -> Changes:
-        _check(priority, PRIORITIES, _("priority"))
+        check_known(priority, PRIORITIES, _("priority"))
         return self._set("priority", ids, priority)
 
     def set_contact(self, ids: Iterable[int], contact_id: int | None) -> Changes:
@@ -348,13 +328,13 @@ class Interactions:
 
     def set_sentiment(self, interaction_id: int, sentiment: str, reason: str = "") -> Changes:
         """The user's correction: kept, and never overwritten by a later estimate."""
-        _check(sentiment, SENTIMENTS, _("sentiment"))
+        check_known(sentiment, SENTIMENTS, _("sentiment"))
         with self.ws.atomic() as db:
             self.get(interaction_id)
             db.execute(
                 "UPDATE interaction SET sentiment = ?, sentiment_reason = ?, "
                 "sentiment_by_user = 1, updated_at = ? WHERE id = ?",
-                (sentiment, reason, _iso(utc_now()), interaction_id),
+                (sentiment, reason, iso_now(), interaction_id),
             )
         return Changes(interactions=True)
 
@@ -363,7 +343,7 @@ class Interactions:
         with self.ws.atomic() as db:
             db.executemany(
                 f"UPDATE interaction SET {column} = ?, updated_at = ? WHERE id = ?",
-                [(value, _iso(utc_now()), i) for i in id_list],
+                [(value, iso_now(), i) for i in id_list],
             )
         return Changes(interactions=bool(id_list))
 

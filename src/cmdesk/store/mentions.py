@@ -56,21 +56,7 @@ def published_of(mention_id: int) -> datetime:
 def entry_keys(url: str, title: str) -> tuple[str, str, str]:
     """What finds an entry's article again: normalised URL, title key, site."""
     key_url = normalise_url(url)
-    return key_url, title_key(title), _site_of_key(key_url)
-
-
-def _site_of_key(key_url: str) -> str:
-    """_site of a normalised URL ("https://host/path..."), read off without parsing it
-    again when the host is a plain name."""
-    if key_url.startswith("https://"):
-        host = key_url[8:].split("/", 1)[0]
-        if host and not any(c in host for c in ":@[?"):
-            host = host[4:] if host.startswith("www.") else host
-            for prefix in ("m.", "amp.", "mobile."):
-                if host.startswith(prefix):
-                    return host[len(prefix) :]
-            return host
-    return _site(key_url)
+    return key_url, title_key(title), _site(key_url)
 
 
 def _site(url: str) -> str:

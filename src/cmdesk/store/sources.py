@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from cmdesk.core.changes import Changes
-from cmdesk.core.clock import parse_iso, utc_now
+from cmdesk.core.clock import iso_now, parse_iso_or_none, to_iso, utc_now
 from cmdesk.core.errors import InvalidData, NotFound
 from cmdesk.core.monitoring import (
     DEFAULT_REFRESH_MINUTES,
@@ -36,14 +36,6 @@ _COLUMNS = (
 EDITABLE = ("url", "title", "category", "refresh_minutes", "user_agent", "enabled")
 
 
-def _time(value: str | None) -> datetime | None:
-    return parse_iso(value) if value else None
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat(timespec="seconds")
-
-
 def _row(row: sqlite3.Row | tuple[Any, ...]) -> Source:
     return Source(
         id=row[0],
@@ -58,12 +50,12 @@ def _row(row: sqlite3.Row | tuple[Any, ...]) -> Source:
         paused=bool(row[9]),
         etag=row[10],
         last_modified=row[11],
-        last_attempt_at=_time(row[12]),
-        last_success_at=_time(row[13]),
+        last_attempt_at=parse_iso_or_none(row[12]),
+        last_success_at=parse_iso_or_none(row[13]),
         last_error=row[14],
         failures=row[15],
-        next_refresh_at=_time(row[16]),
-        created_at=_time(row[17]),
+        next_refresh_at=parse_iso_or_none(row[16]),
+        created_at=parse_iso_or_none(row[17]),
     )
 
 
@@ -161,7 +153,7 @@ class Sources:
                     site_url,
                     refresh_minutes,
                     user_agent.strip(),
-                    _iso(utc_now()),
+                    iso_now(),
                 ),
             )
             self.ws.record("source.added", url)
@@ -188,7 +180,7 @@ class Sources:
                         item.category.strip(),
                         item.site_url,
                         item.preset,
-                        _iso(utc_now()),
+                        iso_now(),
                     ),
                 )
                 added.append(url)
@@ -273,10 +265,10 @@ class Sources:
                     url,
                     outcome.etag or current.etag,
                     outcome.last_modified or current.last_modified,
-                    _iso(now),
-                    _iso(now),
+                    to_iso(now),
+                    to_iso(now),
                     outcome.warning,
-                    _iso(next_at),
+                    to_iso(next_at),
                     outcome.feed_title.strip(),
                     outcome.site_url,
                     outcome.site_url,
@@ -292,7 +284,7 @@ class Sources:
         db.execute(
             "UPDATE source SET last_attempt_at = ?, last_error = ?, failures = ?, paused = ?, "
             "next_refresh_at = ? WHERE id = ?",
-            (_iso(now), outcome.error, failures, int(paused), _iso(next_at), outcome.source_id),
+            (to_iso(now), outcome.error, failures, int(paused), to_iso(next_at), outcome.source_id),
         )
         if paused:
             self.ws.record("source.paused", f"{current.url}: {outcome.error}")

@@ -9,9 +9,9 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from cmdesk.core.changes import Changes
-from cmdesk.core.clock import iso_now, parse_iso
+from cmdesk.core.clock import iso_now, parse_iso_or_none
 from cmdesk.core.errors import InvalidData, NotFound
-from cmdesk.core.interactions import TEAM_KINDS, Team
+from cmdesk.core.interactions import TEAM_KINDS, Team, check_known
 from cmdesk.i18n import _
 
 if TYPE_CHECKING:
@@ -27,18 +27,8 @@ def _row(row: sqlite3.Row | tuple[Any, ...]) -> Team:
         kind=row[2],
         email=row[3],
         webhook_url=row[4],
-        created_at=parse_iso(row[5]) if row[5] else None,
+        created_at=parse_iso_or_none(row[5]),
     )
-
-
-def check_kind(kind: str) -> str:
-    if kind not in TEAM_KINDS:
-        raise InvalidData(
-            _("Unknown team kind: {value} (known: {known})").format(
-                value=kind, known=", ".join(TEAM_KINDS)
-            )
-        )
-    return kind
 
 
 class Teams:
@@ -72,7 +62,7 @@ class Teams:
         name = " ".join(name.split())
         if not name:
             raise InvalidData(_("A team needs a name."))
-        check_kind(kind)
+        check_known(kind, TEAM_KINDS, _("team kind"))
         email = email.strip()
         if email and "@" not in email:
             raise InvalidData(_("“{email}” is not an e-mail address.").format(email=email))

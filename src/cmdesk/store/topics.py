@@ -65,6 +65,16 @@ def _alert(row: Any) -> Alert:
     )
 
 
+def _checked(name: str, priority: int) -> str:
+    """A topic's name with its spaces tidied, once name and priority are valid."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidData(_("A topic needs a name."))
+    if priority not in PRIORITIES:
+        raise InvalidData(_("The priority must be 0, 1 or 2."))
+    return name
+
+
 class Topics:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -98,11 +108,7 @@ class Topics:
             )
 
     def add(self, name: str, query: str, priority: int = 0) -> Topic:
-        name = " ".join(name.split())
-        if not name:
-            raise InvalidData(_("A topic needs a name."))
-        if priority not in PRIORITIES:
-            raise InvalidData(_("The priority must be 0, 1 or 2."))
+        name = _checked(name, priority)
         tree = parse(query)
         with self.ws.atomic() as db:
             if db.execute("SELECT 1 FROM topic WHERE name = ?", (name,)).fetchone():
@@ -118,14 +124,10 @@ class Topics:
 
     def update(self, topic_id: int, **fields: Any) -> Changes:
         current = self.get(topic_id)
-        name = " ".join(str(fields.get("name", current.name)).split())
         query = str(fields.get("query", current.query)).strip()
         priority = int(fields.get("priority", current.priority))
+        name = _checked(str(fields.get("name", current.name)), priority)
         enabled = bool(fields.get("enabled", current.enabled))
-        if not name:
-            raise InvalidData(_("A topic needs a name."))
-        if priority not in PRIORITIES:
-            raise InvalidData(_("The priority must be 0, 1 or 2."))
         tree = parse(query)
         with self.ws.atomic() as db:
             db.execute(

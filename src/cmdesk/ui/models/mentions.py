@@ -46,7 +46,7 @@ class MentionListModel(QAbstractTableModel):
     def set_workspace(self, ws: Workspace | None, flt: MentionFilter | None = None) -> None:
         self.beginResetModel()
         if ws is not None and ws is not self.ws:
-            self.tz = ZoneInfo(ws.profile().timezone)
+            self.tz = ws.profile().zone
         self.ws = ws
         if flt is not None:
             self.filter = flt

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
@@ -531,7 +530,7 @@ class MonitoringView(QWidget):
             self.tags_label.setText("")
             self.reader.setHtml("")
             return
-        tz = ZoneInfo(self.ws.profile().timezone) if self.ws else None
+        tz = self.ws.profile().zone if self.ws else None
         when = format_when(mention.published_at, tz, year=True)
         parts = [mention.source, when]
         if mention.author:
