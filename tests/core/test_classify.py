@@ -81,3 +81,12 @@ def test_reasons_are_shown_as_written() -> None:
     result = estimate(text)
     # "très" strengthens "déçue" (−2 × 1.5); the words come back with their accents.
     assert readable_reason(result.reason, text) == "aucune réponse −3, déçue −3, 😡 −3"
+
+
+def test_every_scored_emoji_starts_beyond_latin_1() -> None:
+    # estimate skips the emoji search for text that Latin-1 can encode.
+    from cmdesk.core.classify import _EMOJI_STARTS
+
+    assert min(_EMOJI_STARTS) > "\xff"
+    assert estimate("Déçue 😡😡").cues[-1].text == "😡"
+    assert estimate("Merci ’ 👍").score > estimate("Merci ’").score

@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from feedparser.urls import _urljoin  # type: ignore[import-untyped]
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from cmdesk.monitor import fastparse
 from cmdesk.monitor.parse import FeedError, ParsedFeed, parse_feed
@@ -169,3 +172,17 @@ def test_every_corpus_file_the_fast_reader_takes_reads_as_feedparser_reads_it() 
     assert differ == []
     # Most of feedparser's own well-formed RSS 2.0 and Atom 1.0 tests are in reach.
     assert taken > 500
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["http", "https", "x", ":", "/", "//", "://", "a.b", "?", " ", "é"]),
+        max_size=12,
+    ).map("".join)
+)
+@example("https:///site.example/post")
+@example("https://site.example/post")
+@example("a://b:///c")
+def test_links_are_fixed_as_feedparser_fixes_them(link: str) -> None:
+    assert fastparse._urljoin("", link) == _urljoin("", link)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cmdesk.monitor import sanitize as sanitize_module
 from cmdesk.monitor.sanitize import html_to_text, sanitize_html
 
 BASE = "https://blog.example/2026/03/post"
@@ -157,3 +159,120 @@ def test_the_shortcut_for_rooted_links_agrees_with_resolving_them(
     origin_match = sanitize._ORIGIN_RE.match(base) if base else None
     origin = origin_match.group(0) if origin_match else None
     assert sanitize._resolve(match, base, origin) == sanitize._resolve(match, base, None)
+
+
+def _text_by_patterns(text: str) -> str:
+    """html_to_text's whitespace handling as first written, the reference for the faster one."""
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split())
+    marked = sanitize_module._BLOCK_END_RE.sub("\n", text)
+    plain = re.sub(
+        r"[ \t\r\f\v\u00a0]+", " ", html.unescape(sanitize_module._TAG_RE.sub("", marked))
+    )
+    return re.sub(r"\n\s*\n+", "\n\n", re.sub(r" ?\n ?", "\n", plain)).strip()
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "é",
+                " ",
+                "  ",
+                "\t",
+                "\r",
+                "\n",
+                "\u00a0",
+                "\u2003",
+                "\u2028",
+                "\f",
+                "\v",
+                "&nbsp;",
+                "&amp;",
+                "<p>",
+                "</p>",
+                "<br>",
+                "<b>",
+                "</b>",
+                "</li>",
+                '<a href="x">',
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_text_whitespace_matches_the_patterns(text: str) -> None:
+    assert html_to_text(text, sanitised=True) == _text_by_patterns(text)
+
+
+def _sanitized_by_resolving_each_link(text: str, base_url: str | None) -> str:
+    """sanitize_html with every link through the general path, as first written."""
+    from urllib.parse import urlsplit
+
+    first = sanitize_module._FIRST.clean(text)
+    absolute = base_url and urlsplit(base_url).scheme.lower() in ("http", "https")
+    base = base_url if absolute else None
+    rewritten = re.sub(
+        r'(\s(?:href|src)=")([^"]*)"', lambda m: sanitize_module._resolve(m, base), first
+    )
+    if "<img" not in rewritten:
+        return rewritten
+    return sanitize_module._FINAL.clean(
+        sanitize_module._IMG_RE.sub(sanitize_module._image_to_link, rewritten)
+    )
+
+
+_link_pieces = st.lists(
+    st.sampled_from(
+        [
+            "http://",
+            "https://",
+            "HTTP://",
+            "h.example",
+            "/",
+            "//",
+            "..",
+            ".",
+            "a",
+            "é",
+            " ",
+            "javascript:",
+            "mailto:x@y",
+            "?q=1&amp;r=2",
+            "#top",
+            "%20",
+            "'",
+            "(",
+            ":",
+            "~",
+        ]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            "https://blog.example/a/b",
+            "http://h.example:8080/x",
+            "HTTPS://H.example/",
+            None,
+            " https://h.example/",
+            "ftp://h.example/",
+            "/relative",
+            "https://h.example",
+        ]
+    ),
+    _link_pieces,
+    _link_pieces,
+)
+@example("https://blog.example/a/b", "/post/1", "/img.png")
+def test_links_and_images_as_resolving_each_link_gives(
+    base: str | None, href: str, src: str
+) -> None:
+    text = f'<p><a href="{href}">lien</a> <img src="{src}" alt="photo"> <a href="/x">y</a></p>'
+    assert sanitize_html(text, base) == _sanitized_by_resolving_each_link(text, base)

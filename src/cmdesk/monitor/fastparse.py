@@ -24,7 +24,7 @@ from typing import Any
 
 from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]
 from feedparser.html import _cp1252  # type: ignore[import-untyped]
-from feedparser.urls import _urljoin  # type: ignore[import-untyped]
+from feedparser.urls import _urljoin as _feedparser_urljoin  # type: ignore[import-untyped]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -109,6 +109,17 @@ def _plain_utf8(body: bytes, headers: Mapping[str, str]) -> bool:
         return charset in _UTF8
     # RFC 3023: text/* without a charset means US-ASCII, which feedparser follows.
     return not media.strip().startswith("text/")
+
+
+def _urljoin(base: str, uri: str) -> str:
+    """feedparser's _urljoin, which with an empty base only removes the slashes after a
+    scheme's "://" (its pattern, then urljoin that returns the address as it is): an
+    address with none there is returned without running either (property-tested)."""
+    if not base:
+        marker = uri.find("://")
+        if marker < 0 or uri[marker + 3 : marker + 4] != "/":
+            return uri
+    return str(_feedparser_urljoin(base, uri))
 
 
 def _text(element: ET.Element, allowed: frozenset[str] = frozenset({"type"})) -> str:

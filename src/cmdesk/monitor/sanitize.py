@@ -60,16 +60,21 @@ _ATTR_RE = re.compile(r'\s(src|alt)="([^"]*)"')
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 # A rooted path that resolving, percent-encoding and escaping leave as it is: no "//"
 # start, no dot segment, no query, no character any of them would change.
-_ROOTED_RE = re.compile(r"/(?![/.])(?:[A-Za-z0-9_~!$()*+,;=:@%-]|\.(?![./])|/(?![/.]))*\Z")
+_ROOTED = r"/(?![/.])(?:[A-Za-z0-9_~!$()*+,;=:@%-]|\.(?![./])|/(?![/.]))*"
+_ROOTED_RE = re.compile(_ROOTED + r"\Z")
 _ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?=/|\Z)")
-_URL_ATTR_RE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+# The same attributes split in two: plain rooted paths, given their origin by a template
+# (no Python call per link), and the others except plain http(s) addresses, which
+# resolving leaves as they are.
+_ROOTED_ATTR_RE = re.compile(r'(\s(?:href|src)=")(' + _ROOTED + ')"')
+_OTHER_ATTR_RE = re.compile(r'(\s(?:href|src)=")(?!https?://)([^"]*)"')
 _BLOCK_END_RE = re.compile(
     r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|blockquote|pre|dt|dd|figcaption|table)\s*>",
     re.IGNORECASE,
 )
 _TAG_RE = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 _SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
-_LINE_EDGE_RE = re.compile(r" ?\n ?")
+_ODD_SPACE_RE = re.compile(r"[\t\r\f\v\u00a0]")
 _LINES_RE = re.compile(r"\n\s*\n+")
 
 
@@ -92,7 +97,9 @@ def sanitize_html(text: str, base_url: str | None = None) -> str:
     base = base_url if _absolute(base_url) else None
     origin_match = _ORIGIN_RE.match(base) if base else None
     origin = origin_match.group(0) if origin_match else None
-    rewritten = _URL_ATTR_RE.sub(lambda m: _resolve(m, base, origin), first)
+    if origin is not None:  # characters a template would read: none (_ORIGIN_RE)
+        first = _ROOTED_ATTR_RE.sub(rf'\g<1>{origin}\g<2>"', first)
+    rewritten = _OTHER_ATTR_RE.sub(lambda m: _resolve(m, base, origin), first)
     if "<img" not in rewritten:
         # The allowlist's output, at most with relative addresses made absolute http(s)
         # ones, escaped, in place: nothing a second cleaning would change.
@@ -119,6 +126,8 @@ def _resolve(match: re.Match[str], base: str | None, origin: str | None = None) 
 
 
 def _absolute(url: str | None) -> bool:
+    if url and url.startswith(("https://", "http://")):
+        return True  # what nearly every entry's link is: no need to parse it
     return bool(url) and urlsplit(url or "").scheme.lower() in ("http", "https")
 
 
@@ -132,6 +141,13 @@ def html_to_text(text: str, *, sanitised: bool = False) -> str:
         return " ".join(text.split())
     marked = _BLOCK_END_RE.sub("\n", text[:MAX_HTML])
     stripped = _TAG_RE.sub("", marked) if sanitised else _TEXT.clean(marked)
-    plain = _SPACES_RE.sub(" ", html.unescape(stripped))
-    # Spaces around line ends go, then runs of blank lines become one.
-    return _LINES_RE.sub("\n\n", _LINE_EDGE_RE.sub("\n", plain)).strip()
+    plain = html.unescape(stripped)
+    # Runs of spaces become one. Replacing every single space by itself cost more than
+    # the rest of the extraction: only a text with a run or another blank needs it.
+    if "  " in plain or _ODD_SPACE_RE.search(plain):
+        plain = _SPACES_RE.sub(" ", plain)
+    # The space left on either side of a line end goes (a pattern that may start with a
+    # space is tried at every space), then runs of blank lines become one.
+    if "\n" in plain:
+        plain = "\n".join([line.strip(" ") for line in plain.split("\n")])
+    return _LINES_RE.sub("\n\n", plain).strip()

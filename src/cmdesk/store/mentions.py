@@ -82,14 +82,23 @@ class SearchHit:
 # digits, lower case, Latin diacritics removed.
 _TERM_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _COMBINING_RE = re.compile("[\u0300-\u036f]+")
+# What is left of a decomposed text that is neither ASCII nor a Latin diacritic.
+_OTHER_RE = re.compile("[^\x00-\x7f\u0300-\u036f]")
+# The same runs in ASCII text, at half the cost of testing each character's category.
+_ASCII_TERM_RE = re.compile(r"[A-Za-z0-9]+")
 MAX_EXPANSION = 64  # known words tried for the word being typed
 
 
 def terms_of(text: str) -> list[str]:
     lowered = text.lower()
     if lowered.isascii():  # nothing to decompose
-        return _TERM_RE.findall(lowered)
-    return _TERM_RE.findall(_COMBINING_RE.sub("", unicodedata.normalize("NFKD", lowered)))
+        return _ASCII_TERM_RE.findall(lowered)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    if _OTHER_RE.search(decomposed) is None:
+        # Latin letters and their accents only (most French text): dropping what is not
+        # ASCII drops exactly the accents, faster than replacing them.
+        return _ASCII_TERM_RE.findall(decomposed.encode("ascii", "ignore").decode("ascii"))
+    return _TERM_RE.findall(_COMBINING_RE.sub("", decomposed))
 
 
 def index_terms(text: str) -> set[str]:
