@@ -15,7 +15,6 @@ below are feedparser's, on purpose: a feed must give the same mentions either wa
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -124,14 +123,16 @@ def _urljoin(base: str, uri: str) -> str:
 
 def _text(element: ET.Element, allowed: frozenset[str] = frozenset({"type"})) -> str:
     """The text of a simple element as feedparser stores it."""
-    if len(element) or not set(element.attrib) <= allowed:
+    if len(element) or (element.attrib and not set(element.attrib) <= allowed):
         raise _Unsure
     output = (element.text or "").strip()
     if output.isascii():
         return output
     # feedparser repairs UTF-8 that was read as Latin-1 and encoded again.
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+    try:  # noqa: SIM105 (contextlib.suppress costs more, and this runs for every field)
         output = output.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
     # ...and maps C1 controls to what Windows-1252 puts there (translate walks a dict
     # per character: only when there is one).
     return output.translate(_cp1252) if _C1.search(output) else output
