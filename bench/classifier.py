@@ -6,8 +6,9 @@ the tuning half and the evaluation half side by side: accuracy per type, per sen
 per language, and the type confusion matrix of each half. Word lists are tuned on the
 tuning half only; a gap between the two columns is overfitting.
 
-Run with `make bench` (or `python bench/classifier.py`); `--errors` lists the tuning
-half's mistakes (never the evaluation half's), `--json` prints the figures as JSON.
+Run with `make bench` (or `python bench/classifier.py`). `--errors` lists the tuning half's
+mistakes (never the evaluation half's); `--tuning-only` hides the evaluation figures while
+word lists are being changed (look at them once, at the end); `--json` prints the figures.
 """
 
 from __future__ import annotations
@@ -78,11 +79,13 @@ def accuracy(outcomes: list[Outcome], field: str) -> tuple[int, int]:
     return right, len(outcomes)
 
 
-def figures(outcomes: list[Outcome]) -> dict[str, dict[str, tuple[int, int]]]:
+def figures(
+    outcomes: list[Outcome], splits: tuple[str, ...] = SPLITS
+) -> dict[str, dict[str, tuple[int, int]]]:
     """Per half: overall accuracies, then type accuracy per labelled type, sentiment
     accuracy per labelled sentiment, and both per language."""
     result: dict[str, dict[str, tuple[int, int]]] = {}
-    for split in SPLITS:
+    for split in splits:
         half = [o for o in outcomes if o.split == split]
         row: dict[str, tuple[int, int]] = {
             "type": accuracy(half, "type"),
@@ -120,20 +123,20 @@ def confusion(outcomes: list[Outcome], field: str, labels: tuple[str, ...]) -> l
     return lines
 
 
-def report(outcomes: list[Outcome], seconds: float) -> str:
-    table = figures(outcomes)
+def report(outcomes: list[Outcome], seconds: float, splits: tuple[str, ...] = SPLITS) -> str:
+    table = figures(outcomes, splits)
     lines = [
         f"Classifier on {len(outcomes)} labelled messages ({DATA.name}), "
         f"{1e6 * seconds / max(1, len(outcomes)):.0f} µs per message",
         "",
-        f"{'accuracy':<24}{'tuning':>22}{'evaluation':>22}",
+        f"{'accuracy':<24}" + "".join(f"{split:>22}" for split in splits),
     ]
     for key in table["tuning"]:
-        tuning, evaluation = table["tuning"][key], table["evaluation"][key]
-        lines.append(f"{key:<24}{_cell(*tuning):>22}{_cell(*evaluation):>22}")
+        cells = "".join(f"{_cell(*table[split][key]):>22}" for split in splits)
+        lines.append(f"{key:<24}{cells}")
         if key in ("language", "type=other", "sentiment=positive"):
             lines.append("")
-    for split in SPLITS:
+    for split in splits:
         half = [o for o in outcomes if o.split == split]
         lines += ["", f"Type confusion, {split} half (rows: label, columns: proposed)"]
         lines += confusion(half, "type", TYPES)
@@ -163,14 +166,18 @@ def errors(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--errors", action="store_true", help="list the tuning half's mistakes")
+    parser.add_argument(
+        "--tuning-only", action="store_true", help="leave the evaluation half's figures out"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     outcomes, seconds = run()
+    splits = SPLITS[:1] if args.tuning_only else SPLITS
     if args.json:
-        table = figures(outcomes)
-        print(json.dumps({s: {k: list(v) for k, v in table[s].items()} for s in SPLITS}))
+        table = figures(outcomes, splits)
+        print(json.dumps({s: {k: list(v) for k, v in table[s].items()} for s in splits}))
     else:
-        print(report(outcomes, seconds))
+        print(report(outcomes, seconds, splits))
     if args.errors:
         print("\nMistakes on the tuning half\n" + errors(outcomes))
     return 0
