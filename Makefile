@@ -61,7 +61,9 @@ i18n: setup
 	$(PY) -m babel.messages.frontend update -i src/cmdesk/locale/cmdesk.pot -d src/cmdesk/locale -D cmdesk --no-fuzzy-matching
 
 # The million-mention workspace is built once (a few minutes) into bench/.cache/.
+# classifier.py: type, sentiment and language proposals on tests/data/messages.csv.
 bench: setup
+	$(PY) bench/classifier.py
 	$(PY) bench/startup.py
 	$(PY) bench/search.py
 	$(PY) bench/refresh.py

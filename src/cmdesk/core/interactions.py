@@ -14,8 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from cmdesk.core.classify import estimate, fold
+from cmdesk.core import type_cues
+from cmdesk.core.classify import Estimate, estimate, fold, readable_reason
 from cmdesk.core.errors import InvalidData
+from cmdesk.core.type_cues import cue_pattern
 from cmdesk.i18n import N_, _
 
 CHANNEL_LABELS = {
@@ -150,9 +152,9 @@ class Proposal:
     channel: str
     language: str
     sentiment: str
-    sentiment_reason: str
+    sentiment_reason: str  # stored: language-neutral, folded ("jamais recu −3")
     type: str
-    type_reason: str
+    type_reason: str  # shown at capture: a sentence in the user's language
 
 
 def normalise_handle(handle: str) -> str:
@@ -231,61 +233,19 @@ def guess_channel(url: str) -> str:
 
 # -- type of a message ------------------------------------------------------------------------
 
-# Matched on folded text (lower case, no accents) at the start of a sentence, for
-# questions typed without "?". Openers that also start statements ("quand", "when",
-# "quel accueil !") are left out: a false "question" hides a complaint in the inbox.
-_QUESTION_OPENERS = (
-    "comment",
-    "pourquoi",
-    "combien",
-    "quel est",
-    "quelle est",
-    "quels sont",
-    "quelles sont",
-    "est ce que",
-    "pouvez vous",
-    "avez vous",
-    "peut on",
-    "how",
-    "why",
-    "where",
-    "what",
-    "which",
-    "can you",
-    "could you",
-    "do you",
-    "does",
-    "is there",
-    "are you",
-)
-_SUGGESTION_CUES = (
-    "suggest",
-    "suggestion",
-    "je suggere",
-    "idee",
-    "idea",
-    "vous pourriez",
-    "vous devriez",
-    "ce serait bien",
-    "ce serait top",
-    "ce serait genial",
-    "would be nice",
-    "would be great",
-    "you should",
-    "you could",
-    "pourquoi pas",
-    "why not",
-)
-_SENTENCE_RE = re.compile(r"[.!?;\n]+")
+_SENTENCE_RE = re.compile(r"[.!?;,:\n]+")
 _WORDS_RE = re.compile(r"[a-z0-9]+")
-
-
-def _phrase_in(words: str, phrases: tuple[str, ...]) -> str:
-    padded = f" {words} "
-    for phrase in phrases:
-        if f" {phrase} " in padded:
-            return phrase
-    return ""
+_CRISIS_RE = cue_pattern(type_cues.CRISIS)
+_SUGGESTION_RE = cue_pattern(type_cues.SUGGESTION)
+_OTHER_RES = tuple((what, cue_pattern(cues)) for what, cues in type_cues.OTHER)
+_PROBLEM_RE = cue_pattern(type_cues.PROBLEM)
+_OPENER_RE = re.compile(
+    r"(?!(?:"
+    + "|".join(type_cues.NOT_QUESTIONS)
+    + r")\b)("
+    + "|".join(type_cues.QUESTION_OPENERS)
+    + r")\b"
+)
 
 
 def _asks(text: str, folded: str) -> str:
@@ -293,32 +253,63 @@ def _asks(text: str, folded: str) -> str:
     if "?" in text:
         return "?"
     for sentence in _SENTENCE_RE.split(folded):
-        opening = " ".join(_WORDS_RE.findall(sentence)[:3]) + " "
-        for opener in _QUESTION_OPENERS:
-            if opening.startswith(opener + " "):
-                return opener
+        found = _OPENER_RE.match(" ".join(_WORDS_RE.findall(sentence)))
+        if found:
+            return found.group(1)
     return ""
 
 
-def propose(text: str, url: str = "") -> Proposal:
-    """Channel, language, sentiment and type for a pasted message. A complaint is what
-    matters most to catch, so negative wins over every other cue; a crisis is never
-    guessed: declaring one is the community manager's decision."""
-    found = estimate(text)
+def _quoted(cue: str, text: str) -> str:
+    return _("“{words}”").format(words=readable_reason(cue, text))
+
+
+def _type_of(text: str, found: Estimate) -> tuple[str, str]:
+    """The type of a message and why, in the user's language, with the author's spelling.
+
+    The order says what matters most to catch: a crisis, then a complaint (a negative
+    question or suggestion is a complaint first), then what is not for the brand, then
+    what the customer asks or offers, and praise last."""
     folded = fold(text)
     words = " ".join(_WORDS_RE.findall(folded))
-    suggestion = _phrase_in(words, _SUGGESTION_CUES)
-    question = _asks(text, folded)
+    crisis = _CRISIS_RE.search(words)
+    if crisis:
+        return "crisis", _("crisis words: {words}").format(words=_quoted(crisis[0], text))
     if found.sentiment == "negative":
-        kind, why = "complaint", found.reason
-    elif suggestion:
-        kind, why = "suggestion", suggestion
-    elif question:
-        kind, why = "question", question
-    elif found.sentiment == "positive":
-        kind, why = "praise", found.reason
-    else:
-        kind, why = "other", ""
+        reason = readable_reason(found.reason, text)
+        return "complaint", _("negative words: {words}").format(words=reason)
+    irony = next((sign for sign in type_cues.IRONY if sign in text), "")
+    if irony and found.sentiment == "positive":
+        return "complaint", _("irony: {sign} beside praise").format(sign=irony)
+    for what, pattern in _OTHER_RES:
+        other = pattern.search(words)
+        if other:
+            return "other", _("{what}: {words}").format(what=_(what), words=_quoted(other[0], text))
+    suggestion = _SUGGESTION_RE.search(words)
+    if suggestion:
+        cue = _quoted(suggestion[0], text)
+        return "suggestion", _("suggestion wording: {words}").format(words=cue)
+    question = _asks(text, folded)
+    if question == "?":
+        return "question", _("a question mark")
+    if question:
+        return "question", _("a question opening: {words}").format(words=_quoted(question, text))
+    if found.sentiment == "positive":
+        reason = readable_reason(found.reason, text)
+        return "praise", _("positive words: {words}").format(words=reason)
+    # The longest says it best: "jamais" rather than the "n" of "n'est jamais".
+    problem = max(_PROBLEM_RE.findall(words), key=len, default="")
+    if problem:
+        return "complaint", _("a problem reported: {words}").format(words=_quoted(problem, text))
+    return "other", _("no complaint, question, suggestion or praise found")
+
+
+def propose(text: str, url: str = "") -> Proposal:
+    """Channel, language, sentiment and type for a pasted message, each with its reason
+    (the type's in the user's language). A crisis is proposed from what makes one
+    (health, safety, the law, the press, personal data, discrimination, an outage):
+    only proposed, the community manager confirms before anything is escalated."""
+    found = estimate(text)
+    kind, why = _type_of(text, found)
     return Proposal(
         channel=guess_channel(url) if url.strip() else "other",
         language=found.language,
