@@ -90,3 +90,9 @@ def test_every_scored_emoji_starts_beyond_latin_1() -> None:
     assert min(_EMOJI_STARTS) > "\xff"
     assert estimate("Déçue 😡😡").cues[-1].text == "😡"
     assert estimate("Merci ’ 👍").score > estimate("Merci ’").score
+
+
+def test_a_phrase_scored_zero_is_not_given_as_a_reason() -> None:
+    guess = estimate("We asked for a late checkout, it was great")
+    assert "late checkout" in [c.text for c in guess.cues]
+    assert guess.reason == "great +2"

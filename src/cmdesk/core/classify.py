@@ -104,10 +104,12 @@ class Estimate:
 
     @property
     def reason(self) -> str:
-        """The words that decided, strongest first: language-neutral, stored as is."""
-        if not self.cues:
+        """The words that decided, strongest first: language-neutral, stored as is. A
+        phrase scored 0 ("late checkout") only keeps its words from counting: not shown."""
+        scored = [c for c in self.cues if c.score]
+        if not scored:
             return ""
-        strongest = sorted(self.cues, key=lambda c: -abs(c.score))[:5]
+        strongest = sorted(scored, key=lambda c: -abs(c.score))[:5]
         return ", ".join(
             f"{'¬' if c.negated else ''}{c.text} {'+' if c.score > 0 else '−'}{abs(c.score):g}"
             for c in strongest
