@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cmdesk.store.mentions import terms_of
+from cmdesk.store.mentions import entry_terms, terms_of
 
 
 def _by_category(text: str) -> list[str]:
@@ -36,3 +36,13 @@ def test_every_character_of_the_basic_plane_gives_the_same_words() -> None:
 @example("Déçue: jamais reçu ma commande!")
 def test_words_match_the_plain_definition(text: str) -> None:
     assert terms_of(text) == _by_category(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=10), st.text(max_size=80))
+@example("Déçue", "Léa", "Colis jamais reçu, œuvre 😡")
+@example("Plain title", "Bob", "plain text, 42 words")
+def test_an_entrys_words_are_its_terms(title: str, author: str, text: str) -> None:
+    assert set(entry_terms(title, author, text).split()) == set(
+        _by_category(f"{title} {author} {text}")
+    )
