@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,16 @@ def cmdesk_refresh(ws: Workspace) -> tuple[float, RefreshSummary]:
     started = time.perf_counter()
     summary = Refresher().refresh(ws, ws.sources.due())
     return time.perf_counter() - started, summary
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) of this process and of its finished children (the parsing
+    workers, once a refresh has shut its pool down)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def newsboat(urls: Path, cache: Path, config: Path) -> float:
@@ -162,10 +173,16 @@ def run(urls: list[str], have_newsboat: bool) -> None:
         with Workspace.create(ws_path, ClientProfile(name="Banc", slug="banc")) as ws:
             for url in urls:
                 ws.sources.add(url)
+            own, children = cpu_seconds()
             cold, summary = cmdesk_refresh(ws)
+            own_after, children_after = cpu_seconds()
             ws.sources.refresh_all_now()
             warm, warm_summary = cmdesk_refresh(ws)
-        print(f"  cmdesk cold      {cold:7.2f} s   {summary.new_mentions} mentions")
+        print(
+            f"  cmdesk cold      {cold:7.2f} s   {summary.new_mentions} mentions (CPU: "
+            f"{own_after - own:.2f} s in the app's process, {children_after - children:.2f} s "
+            "in the parsing workers)"
+        )
         print(f"  cmdesk warm      {warm:7.2f} s   {warm_summary.not_modified} not modified")
         if have_newsboat:
             url_file = folder / "urls"
