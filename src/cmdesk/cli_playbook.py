@@ -244,7 +244,11 @@ def cmd_teams_matrix(args: argparse.Namespace, home: Home, out: Output) -> int:
     ] or ["  " + _("No escalation rule yet.")]
     lines.append(_("Response-time targets (elapsed time, around the clock):"))
     lines += [
-        f"  {_(PRIORITY_LABELS[p])}: {format_target(timedelta(minutes=m))}" for p, m in doc.targets
+        "  "
+        + _("{label}: {value}").format(
+            label=_(PRIORITY_LABELS[p]), value=format_target(timedelta(minutes=m))
+        )
+        for p, m in doc.targets
     ]
     out.emit({"routes": routes, "target_minutes": targets}, "\n".join(lines))
     return 0
@@ -323,10 +327,16 @@ def cmd_contacts_segments(args: argparse.Namespace, home: Home, out: Output) -> 
         ],
     }  # fmt: skip
     lines = [
-        _("From {since} to {until}:").format(since=f"{since:%Y-%m-%d}", until=f"{until:%Y-%m-%d}")
+        _("From {since} to {until}:").format(
+            # `until` is the (excluded) midnight after the last day.
+            since=f"{since:%Y-%m-%d}",
+            until=f"{until - timedelta(days=1):%Y-%m-%d}",
+        )
     ]
     lines += [
-        f"  {_(label)}: {counts[key]} ({shares[key]:.0%})" for key, label in SEGMENT_LABELS.items()
+        "  "
+        + _("{label}: {value}").format(label=_(label), value=f"{counts[key]} ({shares[key]:.0%})")
+        for key, label in SEGMENT_LABELS.items()
     ]
     unhappy = found.unhappy_regulars
     if unhappy:
