@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from cmdesk.core.client import ClientProfile
 from cmdesk.store import migrations
 from cmdesk.store.errors import WorkspaceTooNew
+from cmdesk.store.interactions import InteractionFilter
 from cmdesk.store.workspace import Workspace, connect
 
 
@@ -99,6 +101,27 @@ def _seed_v6(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO interaction_tag(interaction_id, tag) VALUES (5, 'livraison')")
 
 
+def _seed_v7(db: sqlite3.Connection) -> None:
+    _seed_v6(db)
+    now = "2025-04-01T09:00:00+00:00"
+    db.execute(
+        "INSERT INTO rule(id, name, position, stop, conditions, actions, created_at, updated_at) "
+        "VALUES (2, 'Colis', 0, 1, '{\"query\": \"colis\"}', '{\"team_id\": 1}', ?, ?)",
+        (now, now),
+    )
+    db.execute(
+        "INSERT INTO canned_reply(id, title, language, body, search_key, uses, created_at, "
+        "updated_at) VALUES (4, 'Excuses', 'fr', 'Désolés {prénom}', 'excuses', 3, ?, ?)",
+        (now, now),
+    )
+    db.execute("INSERT INTO escalation(type, tag, team_id) VALUES ('complaint', 'livraison', 1)")
+    db.execute("UPDATE response_target SET minutes = 120 WHERE priority = 1")
+    db.execute(
+        "INSERT INTO playbook_section(key, body, updated_at) VALUES ('tone', 'Vouvoyer.', ?)",
+        (now,),
+    )
+
+
 # Representative data written by each released schema version. A new migration must
 # add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
 # every version stay tested with real rows.
@@ -109,6 +132,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _seed_v4,
     5: _seed_v5,
     6: _seed_v6,
+    7: _seed_v7,
 }
 
 
@@ -185,6 +209,22 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
                 "JOIN interaction_tag it ON it.interaction_id = i.id"
             ).fetchall()
             assert found == [("Colis jamais reçu", "Inès", "ines", "SAV", "livraison")]
+            # Written before version 7, still waiting for an answer: overdue under the
+            # default 24-hour target, through the new index.
+            overdue = ws.interactions.page(InteractionFilter(overdue=True))
+            assert [i.id for i in overdue] == [5]
+        if version == 6:
+            assert ws.escalation.targets()[0] == timedelta(hours=24)
+            assert ws.rules.all() == [] and ws.replies.search() == []
+        if version >= 7:
+            rule = ws.rules.get(2)
+            assert (rule.conditions.query, rule.actions.team_id, rule.stop) == ("colis", 1, True)
+            assert [(r.title, r.uses) for r in ws.replies.search("EXCUSES")] == [("Excuses", 3)]
+            assert [(r.type, r.tag, r.team_id) for r in ws.escalation.routes()] == [
+                ("complaint", "livraison", 1)
+            ]
+            assert ws.escalation.targets()[1] == timedelta(hours=2)
+            assert ws.playbook.get("tone") == "Vouvoyer."
         schema = _schema(ws.db)
 
     assert schema == _fresh_schema(tmp_path)

@@ -19,6 +19,10 @@ class Changes:
     interactions: bool = False  # logged exchanges: added, qualified, answered, closed
     contacts: bool = False  # community members, their handles and tags
     teams: bool = False
+    rules: bool = False  # automatic rules for interactions, their order and flags
+    replies: bool = False  # canned replies and their usage counts
+    escalation: bool = False  # the escalation matrix and the response-time targets
+    playbook: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(

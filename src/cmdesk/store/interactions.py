@@ -82,6 +82,10 @@ class InteractionFilter:
     team_id: int | None = None
     contact_id: int | None = None
     open_only: bool = False  # new, in progress or waiting for a team
+    # No first answer within the target for its priority (store.escalation), judged at
+    # `now` (default: the moment of the query).
+    overdue: bool = False
+    now: datetime | None = None
 
 
 class Interactions:
@@ -130,6 +134,10 @@ class Interactions:
         if flt.contact_id is not None:
             clauses.append("contact_id = ?")
             params.append(flt.contact_id)
+        if flt.overdue:
+            sql, values = self.ws.escalation.overdue_sql(flt.now)
+            clauses.append(sql)
+            params.extend(values)
         return " AND ".join(clauses) or "1", params
 
     def page(
@@ -247,6 +255,8 @@ class Interactions:
             interaction_id = int(cursor.lastrowid or 0)
             for tag in tags:
                 self._tag(db, interaction_id, tag)
+            # Automatic rules, then the escalation matrix: part of logging it, same transaction.
+            self.ws.rules.on_added(interaction_id)
             self.ws.record("interaction.added", f"{interaction_id} {channel} {type}")
         return self.get(interaction_id)
 

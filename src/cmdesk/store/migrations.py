@@ -319,6 +319,80 @@ def _v6_interactions(db: sqlite3.Connection) -> None:
     )
 
 
+def _v7_rules_replies_playbook(db: sqlite3.Connection) -> None:
+    # Automatic rules for new interactions, applied in `position` order. Conditions and
+    # actions are JSON objects (core.rules reads and checks them): the rule builder adds
+    # kinds of conditions without a migration each time.
+    db.execute(
+        """CREATE TABLE rule (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            stop INTEGER NOT NULL DEFAULT 0,
+            conditions TEXT NOT NULL DEFAULT '{}',
+            actions TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX rule_position ON rule(position, id)")
+    # search_key: title and body folded (lower case, no accents), so "reponse" finds
+    # "Réponse" with a plain LIKE over a few hundred rows.
+    db.execute(
+        """CREATE TABLE canned_reply (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            language TEXT NOT NULL DEFAULT 'fr',
+            body TEXT NOT NULL,
+            search_key TEXT NOT NULL DEFAULT '',
+            uses INTEGER NOT NULL DEFAULT 0,
+            last_used_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    # The escalation matrix: a type (optionally narrowed to a topic or an interaction tag)
+    # goes to a team. A removed topic or team takes its lines with it.
+    db.execute(
+        """CREATE TABLE escalation (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL CHECK (type IN ('complaint', 'question', 'praise',
+                'suggestion', 'crisis', 'other')),
+            topic_id INTEGER REFERENCES topic(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+            team_id INTEGER NOT NULL REFERENCES team(id) ON DELETE CASCADE
+        )"""
+    )
+    # One line per (type, topic, tag): NULL topics compare equal here, unlike in UNIQUE.
+    db.execute("CREATE UNIQUE INDEX escalation_key ON escalation(type, ifnull(topic_id, 0), tag)")
+    # Response-time targets per priority (0 normal, 1 important, 2 urgent), in minutes of
+    # elapsed time: 24 hours, 4 hours and 1 hour until the user changes them.
+    db.execute(
+        """CREATE TABLE response_target (
+            priority INTEGER PRIMARY KEY CHECK (priority BETWEEN 0 AND 2),
+            minutes INTEGER NOT NULL CHECK (minutes > 0)
+        )"""
+    )
+    db.execute("INSERT INTO response_target(priority, minutes) VALUES (0, 1440), (1, 240), (2, 60)")
+    # The "overdue" inbox filter walks only interactions still waiting for a first answer,
+    # newest first as the inbox shows them, and stops at a page: ~1 ms at 100,000
+    # interactions of which 10,000 unanswered (counting them all: ~15 ms).
+    db.execute(
+        "CREATE INDEX interaction_unanswered ON interaction(occurred_at) "
+        "WHERE first_response_at IS NULL"
+    )
+    # The playbook: one Markdown text per section (tone, do and don't, FAQ, crisis, who to
+    # call); the matrix and the teams come from their own tables when it is exported.
+    db.execute(
+        """CREATE TABLE playbook_section (
+            key TEXT PRIMARY KEY,
+            body TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
@@ -326,6 +400,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "monitoring: sources, mentions, topics, alerts, search", _v4_monitoring),
     Migration(5, "mentions indexed for search in bulk", _v5_index_mentions_in_bulk),
     Migration(6, "interactions, contacts and teams", _v6_interactions),
+    Migration(7, "rules, canned replies, escalation matrix, playbook", _v7_rules_replies_playbook),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -31,8 +31,13 @@ from cmdesk.store.lock import WorkspaceLock
 
 if TYPE_CHECKING:
     from cmdesk.store.contacts import Contacts
+    from cmdesk.store.escalation import Escalation
     from cmdesk.store.interactions import Interactions
     from cmdesk.store.mentions import Mentions
+    from cmdesk.store.playbook import Playbook
+    from cmdesk.store.replies import Replies
+    from cmdesk.store.rules import Rules
+    from cmdesk.store.segments import Segments
     from cmdesk.store.sources import Sources
     from cmdesk.store.teams import Teams
     from cmdesk.store.topics import Topics
@@ -266,6 +271,36 @@ class Workspace:
         from cmdesk.store.teams import Teams
 
         return Teams(self)
+
+    @cached_property
+    def rules(self) -> Rules:
+        from cmdesk.store.rules import Rules
+
+        return Rules(self)
+
+    @cached_property
+    def escalation(self) -> Escalation:
+        from cmdesk.store.escalation import Escalation
+
+        return Escalation(self)
+
+    @cached_property
+    def replies(self) -> Replies:
+        from cmdesk.store.replies import Replies
+
+        return Replies(self)
+
+    @cached_property
+    def segments(self) -> Segments:
+        from cmdesk.store.segments import Segments
+
+        return Segments(self)
+
+    @cached_property
+    def playbook(self) -> Playbook:
+        from cmdesk.store.playbook import Playbook
+
+        return Playbook(self)
 
     # -- transactions ----------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Exports and delivery: documents made from a workspace (playbook, reports)."""
