@@ -32,6 +32,7 @@ def main() -> int:
         gui = GuiApp(home, smoke=True)
         app = gui.qapp
         demo = build_demo(home)
+        log_samples(demo)
         for language in args.languages.split(","):
             gui.prefs.language = language
             set_language(language)
@@ -61,6 +62,73 @@ def main() -> int:
     return 0
 
 
+def log_samples(path: Path) -> None:
+    """A few interactions, contacts and teams in the demo, so the Interactions and
+    Contacts screens show a day's work rather than their empty state."""
+    from datetime import UTC, datetime, timedelta
+
+    from cmdesk.store.workspace import Workspace
+
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    with Workspace.open(path) as ws:
+        sav = ws.teams.add("Service client", kind="customer_service", email="sav@fournil.example")
+        ws.teams.add("Boutique en ligne", kind="product", email="thomas@fournil.example")
+        lea = ws.contacts.add("Léa Bonnet", handles=[("instagram", "@lea_b")], tags=["client"])
+        marc = ws.contacts.add("Marc Jourdan", handles=[("x", "@marcj")], tags=["journaliste"])
+        nina = ws.contacts.add(handles=[("facebook", "nina.croix")])
+        samples = (
+            (
+                "Commande click & collect jamais prête à l'heure, très déçue.",
+                "https://www.instagram.com/p/C1x/",
+                lea.id,
+                3,
+            ),
+            (
+                "Est-ce que vous livrez les coffrets de Noël à Villeurbanne ?",
+                "https://www.facebook.com/fournildelea/posts/88",
+                nina.id,
+                5,
+            ),
+            (
+                "Bonjour, je prépare un article sur les boulangeries au levain de Lyon. "
+                "Seriez-vous disponibles pour un entretien ?",
+                "mailto:marc@presse.example",
+                marc.id,
+                9,
+            ),
+            (
+                "Merci pour l'accueil ce matin, les croissants sont délicieux !",
+                "https://www.google.com/maps/place/fournil",
+                lea.id,
+                26,
+            ),
+            (
+                "Vous devriez ouvrir le dimanche après-midi.",
+                "https://mastodon.social/@lyon/4",
+                None,
+                30,
+            ),
+            (
+                "Le pain était brûlé dessous, dommage.",
+                "https://fr.trustpilot.com/review/x",
+                None,
+                50,
+            ),
+        )
+        made = [
+            ws.interactions.add(text, link=link, contact_id=who,
+                                occurred_at=now - timedelta(hours=hours))
+            for text, link, who, hours in samples
+        ]  # fmt: skip
+        ws.interactions.assign([made[0].id], sav.id)
+        ws.interactions.set_status([made[0].id], "waiting_team")
+        ws.interactions.set_priority([made[0].id], 2)
+        ws.interactions.record_reply(
+            made[3].id, "Merci Léa ! À très vite au Fournil.", at=now - timedelta(hours=24)
+        )
+        ws.interactions.set_status([made[5].id], "in_progress")
+
+
 def dialogs(window, home, language: str, out: Path, app, settle) -> None:
     """The dialogs a new user meets: first run, new client, client switcher."""
     from cmdesk.store import home as clients
@@ -72,12 +140,26 @@ def dialogs(window, home, language: str, out: Path, app, settle) -> None:
 
     clients.create_client(home, "Zoé Fleurs", sector="Retail").close()
     ws = window.workspace
+    from cmdesk.ui.dialogs.capture import CaptureDialog
+    from cmdesk.ui.dialogs.erase_contact import EraseDialog
+
+    capture = CaptureDialog(
+        ws,
+        window,
+        text="Commande jamais reçue, personne ne répond au téléphone. Très déçue !",
+        link="https://www.instagram.com/p/Zx9/",
+    )
+    capture.contact_edit.setText("@lea_b")
+    lea = next(c for c in ws.contacts.all() if c.name == "Léa Bonnet")
+    erase = EraseDialog(lea, 2, home.backups_dir(ws.path), window)
     topic_dialog = TopicDialog(ws, None, window)
     topic_dialog.name.setText("Livraisons")
     topic_dialog.any_words.setText("livraison colis commande")
     topic_dialog.none_words.setText("rapide")
     topic_dialog.write_query()
     for name, dialog in (
+        ("capture", capture),
+        ("erase-contact", erase),
         ("topic", topic_dialog),
         ("add-source", AddSourceDialog(window.tasks, ws.sources.categories(), window)),
         ("first-run", FirstRunDialog(language)),

@@ -15,7 +15,9 @@ from cmdesk.store.demo import DEMO_NAME, build_demo
 from cmdesk.store.home import create_client
 from cmdesk.ui.dialogs.new_client import NewClientDialog
 from cmdesk.ui.dialogs.switcher import ClientSwitcher
+from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.empty import EmptySectionView
+from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
 from cmdesk.ui.views.sections import SECTIONS
 from cmdesk.ui.views.welcome import WelcomeView
@@ -47,6 +49,12 @@ def test_demo_client_opens_and_every_section_is_reachable_by_keyboard(make_windo
         if section.key == "monitoring":
             assert isinstance(view, MonitoringView)
             assert view.model.rowCount() > 10  # the demo's mentions
+        elif section.key in ("interactions", "contacts"):
+            # Nothing logged in the demo yet: the list says what to do first, in French.
+            assert isinstance(view, InteractionsView | ContactsView)
+            assert view.list_stack.currentWidget() is view.empty
+            assert view.empty.button.isVisibleTo(view)
+            assert "Aucun" in view.empty.text.text()
         elif section.key != "settings":
             assert isinstance(view, EmptySectionView)
             # Empty sections explain what they will do and how to start, in French.

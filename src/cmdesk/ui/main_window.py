@@ -45,10 +45,13 @@ from cmdesk.ui.dialogs.switcher import ClientSwitcher
 from cmdesk.ui.icons import app_icon, icon, swatch
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
+from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.empty import EmptySectionView
+from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
+from cmdesk.ui.views.teams import TeamsEditor
 from cmdesk.ui.views.welcome import WelcomeView
 from cmdesk.ui.widgets.task_status import TaskStatus
 
@@ -166,18 +169,33 @@ class MainWindow(QMainWindow):
                 self.monitoring_view = MonitoringView(
                     self.tasks, interactive=self.interactive, auto_refresh=self.interactive
                 )
-                self.monitoring_view.message.connect(
-                    lambda text: self.statusBar().showMessage(text, 8000)
-                )
+                self.monitoring_view.message.connect(self._status_message)
                 self.monitoring_view.alerts_raised.connect(self._notify_alerts)
                 self.monitoring_view.proxy = self.prefs.proxy
+                self.monitoring_view.convert_requested.connect(self.convert_mention)
                 view = self.monitoring_view
+            elif section.key == "interactions":
+                self.interactions_view = InteractionsView(self.tasks, interactive=self.interactive)
+                self.interactions_view.message.connect(self._status_message)
+                self.interactions_view.contact_requested.connect(self.show_contact)
+                view = self.interactions_view
+            elif section.key == "contacts":
+                self.contacts_view = ContactsView(
+                    self.tasks, interactive=self.interactive, backups_dir=self.home.backups_dir
+                )
+                self.contacts_view.message.connect(self._status_message)
+                self.contacts_view.interaction_requested.connect(self.show_interaction)
+                self.contacts_view.capture_requested.connect(self.capture)
+                view = self.contacts_view
             else:
                 empty = EmptySectionView(section)
                 empty.go_to_settings.connect(lambda: self.show_section("settings"))
                 view = empty
             self.views[section.key] = view
             self.stack.addWidget(view)
+        self.teams_editor = TeamsEditor(self.tasks, interactive=self.interactive)
+        self.teams_editor.message.connect(self._status_message)
+        self.settings_view.add_box(self.teams_editor)
         self.welcome: WelcomeView | None = None
         self.nav.currentRowChanged.connect(self._section_changed)
 
@@ -228,6 +246,10 @@ class MainWindow(QMainWindow):
                 lambda _c=False, key=section.key: self.show_section(key),
                 view_menu,
             )
+        work_menu = self.menuBar().addMenu(_("&Interactions"))
+        self.capture_action = action(
+            _("Log an interaction…"), "Ctrl+Shift+N", lambda: self.capture(), work_menu
+        )
         help_menu = self.menuBar().addMenu(_("&Help"))
         action(_("Open the log folder"), None, self._open_logs, help_menu)
         action(_("About cmdesk"), None, self._about, help_menu)
@@ -245,6 +267,28 @@ class MainWindow(QMainWindow):
             if view is widget:
                 return key
         return ""
+
+    def capture(self) -> None:
+        """Log an interaction from anywhere (Ctrl+Shift+N); the inbox shows it after."""
+        if self.workspace is None:
+            return
+        self.show_section("interactions")
+        self.interactions_view.capture()
+
+    def convert_mention(self, mention_id: int) -> None:
+        self.show_section("interactions")
+        self.interactions_view.convert_mention(mention_id)
+
+    def show_interaction(self, interaction_id: int) -> None:
+        self.show_section("interactions")
+        self.interactions_view.show_interaction(interaction_id)
+
+    def show_contact(self, contact_id: int) -> None:
+        self.show_section("contacts")
+        self.contacts_view.select_contact(contact_id)
+
+    def _status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     def _section_changed(self, row: int) -> None:
         if 0 <= row < len(SECTIONS) and self.workspace is not None:
@@ -292,7 +336,8 @@ class MainWindow(QMainWindow):
             self.welcome.deleteLater()
             self.welcome = None
         self.nav.setEnabled(True)
-        self.monitoring_view.set_workspace(ws)
+        for part in self._parts():
+            part.set_workspace(ws)
         self.workspace_changed.emit(EVERYTHING)
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
@@ -329,7 +374,8 @@ class MainWindow(QMainWindow):
             self.previous = self.workspace.path
             self.workspace.close()
             self.workspace = None
-        self.monitoring_view.set_workspace(None)
+        for part in self._parts():
+            part.set_workspace(None)
         self._show_no_client()
 
     def _show_no_client(self) -> None:
@@ -614,6 +660,10 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
 
+    def _parts(self) -> tuple[Any, ...]:
+        """The screens that show the workspace: each loads it and follows its changes."""
+        return (self.monitoring_view, self.interactions_view, self.contacts_view, self.teams_editor)
+
     # -- refreshing --------------------------------------------------------------------------
 
     def workspace_info(self) -> WorkspaceInfo:
@@ -651,7 +701,8 @@ class MainWindow(QMainWindow):
         if ws is None:
             return
         if changes != EVERYTHING:  # a newly opened workspace was already loaded
-            self.monitoring_view.on_changes(changes)
+            for part in self._parts():
+                part.on_changes(changes)
         if changes.profile or changes.workspace:
             profile = ws.profile()
             self.setWindowTitle(f"{profile.name} — cmdesk")

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -42,7 +41,6 @@ from PySide6.QtWidgets import (
 from cmdesk.core.changes import Changes
 from cmdesk.core.classify import readable_reason
 from cmdesk.core.clock import utc_now
-from cmdesk.core.errors import CmdeskError
 from cmdesk.core.monitoring import (
     SENTIMENT_LABELS,
     SENTIMENTS,
@@ -57,6 +55,7 @@ from cmdesk.store.mentions import MentionFilter
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.models.mentions import MentionListModel
 from cmdesk.ui.tasks import TaskContext, TaskHandle, TaskManager
+from cmdesk.ui.widgets.feedback import failure_reporter
 from cmdesk.ui.widgets.reader import Reader
 
 if TYPE_CHECKING:
@@ -104,6 +103,7 @@ def source_state(source: Source) -> str:
 class MonitoringView(QWidget):
     message = Signal(str)  # for the status bar
     alerts_raised = Signal(list)  # new Alert objects, for a desktop notification
+    convert_requested = Signal(object)  # a mention id (64 bits: not a Qt int)
 
     def __init__(
         self,
@@ -229,6 +229,8 @@ class MonitoringView(QWidget):
         header.resizeSection(4, metrics.horizontalAdvance(widest_sentiment) + 16)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.open_in_browser())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
         self.list_stack.addWidget(self.table)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -289,6 +291,7 @@ class MonitoringView(QWidget):
             (_("Read/unread"), _("Mark read or unread (M)"), self.toggle_read),
             (_("Tag…"), _("Add a tag (T)"), self.add_tag),
             (_("Archive"), _("Archive or bring back (E)"), self.toggle_archive),
+            (_("Handle"), _("Handle as an interaction (I)"), self.convert_to_interaction),
         ):
             button = QToolButton()
             button.setText(text)
@@ -327,6 +330,7 @@ class MonitoringView(QWidget):
         key("E", self.toggle_archive)
         key("T", self.add_tag)
         key("O", self.open_in_browser)
+        key("I", self.convert_to_interaction)
         key("Escape", self._leave_search)
         key("F5", lambda: self.refresh_now())
         key("Ctrl+Shift+A", self.add_source)
@@ -634,6 +638,24 @@ class MonitoringView(QWidget):
             from PySide6.QtCore import QUrl
 
             self.reader.anchorClicked.emit(QUrl(self._current.url))
+
+    def convert_to_interaction(self) -> None:
+        if self._current is not None:
+            self.convert_requested.emit(self._current.id)
+
+    def _table_menu(self, position: QPoint) -> None:
+        if self._current is None:
+            return
+        menu = QMenu(self)
+        for label, slot in (
+            (_("Handle as an interaction (I)"), self.convert_to_interaction),
+            (_("Open in the browser (O)"), self.open_in_browser),
+            (_("Star or unstar (S)"), self.toggle_star),
+            (_("Add a tag (T)"), self.add_tag),
+            (_("Archive or bring back (E)"), self.toggle_archive),
+        ):
+            menu.addAction(label).triggered.connect(slot)
+        menu.exec(self.table.viewport().mapToGlobal(position))
 
     def _sentiment_chosen(self, _index: int) -> None:
         mention = self._current
@@ -980,14 +1002,7 @@ class MonitoringView(QWidget):
         )
 
     def _failed(self, title: str) -> Callable[[BaseException], None]:
-        def show(exc: BaseException) -> None:
-            text = exc.message if isinstance(exc, CmdeskError) else str(exc)
-            self.last_error = text
-            self.message.emit(f"{title}: {text}")
-            if self.interactive:
-                QMessageBox.warning(self, title, text)
-
-        return show
+        return failure_reporter(self, title)
 
     def _focus_search(self) -> None:
         self.search.setFocus()

@@ -107,8 +107,10 @@ class SettingsView(QWidget):
         page.addWidget(title)
         page.addWidget(self._profile_box())
         page.addWidget(self._workspace_box())
-        page.addWidget(self._app_box())
+        self.app_box = self._app_box()
+        page.addWidget(self.app_box)
         page.addStretch(1)
+        self.page = page
         QShortcut(QKeySequence.StandardKey.Save, self, self._save)
 
     # -- building ----------------------------------------------------------------------------
@@ -237,6 +239,10 @@ class SettingsView(QWidget):
         form.addRow(_("Proxy for feeds"), self.proxy)
         form.addRow(_("Passwords"), self.secrets_label)
         return box
+
+    def add_box(self, box: QWidget) -> None:
+        """A part of the client's settings built elsewhere (the teams), before the app's."""
+        self.page.insertWidget(self.page.indexOf(self.app_box), box)
 
     # -- showing -----------------------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
@@ -72,3 +74,14 @@ def set_sector(box: QComboBox, value: str) -> None:
 def select_data(box: QComboBox, value: str) -> None:
     index = box.findData(value)
     box.setCurrentIndex(max(index, 0))
+
+
+def choice_box(labels: Mapping[Any, str], first: tuple[str, Any] | None = None) -> QComboBox:
+    """A list of translated labels (untranslated in `labels`) carrying their values;
+    `first` is an extra first entry, already translated ("Any type", "")."""
+    box = QComboBox()
+    if first is not None:
+        box.addItem(*first)
+    for value, label in labels.items():
+        box.addItem(_(label), value)
+    return box

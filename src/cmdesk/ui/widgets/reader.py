@@ -19,6 +19,15 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 _IMAGE = QTextDocument.ResourceType.ImageResource.value
 
 
+def open_link(url: QUrl) -> bool:
+    """Open a web or mail link in the user's programs; anything else (file:, javascript:,
+    smb:) is refused and False returned, for the caller to say so."""
+    if url.scheme().lower() in SAFE_SCHEMES:
+        QDesktopServices.openUrl(url)
+        return True
+    return False
+
+
 def _placeholder() -> QImage:
     image = QImage(1, 1, QImage.Format.Format_ARGB32)
     image.fill(0)
@@ -60,7 +69,5 @@ class Reader(QTextBrowser):
         return self.document().loadResource(kind, url)
 
     def _open(self, url: QUrl) -> None:
-        if url.scheme().lower() in SAFE_SCHEMES:
-            QDesktopServices.openUrl(url)
-        else:
+        if not open_link(url):
             self.link_refused.emit(url.toString())
