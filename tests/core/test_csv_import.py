@@ -369,3 +369,8 @@ def test_progress_is_reported_and_cancel_stops(tmp_path: Path) -> None:
         parse_rows(
             table, propose_mapping(table), PARIS, progress=cancel_at_first_report, cancel=cancel
         )
+
+
+def test_a_header_without_rows_is_an_empty_import_not_an_error() -> None:
+    parsed = parse(b"Date;Message\r\n")
+    assert (parsed.total_rows, parsed.candidates, parsed.problems) == (0, [], [])

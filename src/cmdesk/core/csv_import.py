@@ -232,8 +232,8 @@ class _RowParser:
         for name, value in (("author", author), ("author_name", author_name)):
             if len(value) > MAX_NAME:
                 problem(name, _("longer than {limit} characters").format(limit=MAX_NAME))
-        tags = tuple(t for t in (" ".join(p.split()) for p in _TAG_SPLIT_RE.split(
-            self.cell(cells, "tags"))) if t)  # fmt: skip
+        pieces = (" ".join(t.split()) for t in _TAG_SPLIT_RE.split(self.cell(cells, "tags")))
+        tags = tuple(t for t in pieces if t)
         if len(tags) > MAX_TAGS or any(len(t) > MAX_NAME for t in tags):
             problem("tags", _("too many or too long tags"))
         if problems or moment is None:
