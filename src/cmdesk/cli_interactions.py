@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from cmdesk.cli_monitor import ClientPath, Output
 from cmdesk.core.classify import readable_reason
+from cmdesk.core.csv_dates import DATE_ORDERS
+from cmdesk.core.csv_fields import FIELDS
+from cmdesk.core.csv_import import (
+    Candidate,
+    CsvTable,
+    ParsedRows,
+    parse_rows,
+    propose_mapping,
+    quoted,
+    read_file,
+)
 from cmdesk.core.errors import UsageError
 from cmdesk.core.interactions import (
     CHANNEL_LABELS,
@@ -26,6 +41,12 @@ from cmdesk.core.interactions import (
 )
 from cmdesk.core.monitoring import SENTIMENT_LABELS
 from cmdesk.i18n import _
+from cmdesk.store.interaction_import import (
+    BrokenRows,
+    ImportReport,
+    duplicate_summary,
+    import_rows,
+)
 from cmdesk.store.interactions import InteractionFilter
 from cmdesk.store.paths import Home
 from cmdesk.store.workspace import Workspace
@@ -94,12 +115,16 @@ def _team_json(team: Team) -> dict[str, object]:
     }
 
 
+def _shortened(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _line(item: Interaction) -> str:
-    text = " ".join(item.text.split())
-    text = text if len(text) <= 70 else text[:69] + "…"
     return (
         f"{item.id:>5}  {item.occurred_at:%Y-%m-%d %H:%M}  {_(CHANNEL_LABELS[item.channel])}"
-        f" · {_(TYPE_LABELS[item.type])} · {_(STATUS_LABELS[item.status])}  {text}"
+        f" · {_(TYPE_LABELS[item.type])} · {_(STATUS_LABELS[item.status])}"
+        f"  {_shortened(item.text, 70)}"
     )
 
 
@@ -223,6 +248,137 @@ def cmd_teams_add(args: argparse.Namespace, home: Home, out: Output) -> int:
     return 0
 
 
+# -- import-csv ------------------------------------------------------------------------------
+
+
+def _mapping(table: CsvTable, pairs: list[str]) -> dict[str, str]:
+    """The proposed mapping with the user's --map field=Column choices over it."""
+    mapping = propose_mapping(table)
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in FIELDS:
+            raise UsageError(
+                _("--map takes field=Column, with a field among: {fields}").format(
+                    fields=", ".join(FIELDS)
+                )
+            )
+        mapping[name] = column.strip()  # "field=" leaves the field out
+    return mapping
+
+
+def _stderr_progress(done: int, total: int, text: str) -> None:
+    # Scripts read stdout; progress goes to stderr, about every tenth of a large file.
+    step = max(total // 10, 1)
+    if total >= 1000 and (done % step < 500 or done == total):
+        print(f"{text} {done}/{total}", file=sys.stderr, flush=True)
+
+
+def _import_json(parsed: ParsedRows, report: ImportReport | None) -> dict[str, Any]:
+    table = parsed.table
+    data: dict[str, Any] = {
+        "file": table.name,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "columns": list(table.header),
+        "mapping": parsed.mapping,
+        "date_order": parsed.date_order,
+        "notes": parsed.notes,
+    }
+    if report is not None:
+        data.update(report.as_json())
+    return data
+
+
+def cmd_interactions_import(args: argparse.Namespace, home: Home, out: Output) -> int:
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter or "", args.delimiter)
+    if delimiter is not None and len(delimiter) != 1:
+        raise UsageError(_("The delimiter must be one character, e.g. ; or ,"))
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise UsageError(_("Unknown encoding: {name}").format(name=args.encoding)) from None
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise UsageError(_("There is no file at {path}.").format(path=path))
+    table = read_file(path, encoding=args.encoding, delimiter=delimiter)
+    mapping = _mapping(table, args.map or [])
+    with _read(home, args) if args.dry_run else _open(home, args) as ws:
+        parsed = parse_rows(
+            table,
+            mapping,
+            ws.profile().zone,
+            date_order=args.date_order,
+            default_channel=args.channel or "",
+            progress=_stderr_progress,
+        )
+        try:
+            report = import_rows(
+                ws,
+                parsed,
+                skip_broken=args.skip_broken,
+                dry_run=args.dry_run,
+                progress=_stderr_progress,
+            )
+        except BrokenRows as exc:
+            data = _import_json(parsed, None)
+            data["problems"] = [asdict(p) for p in exc.problems]
+            data.update(error=exc.message, exit_code=int(exc.exit_code))
+            if out.as_json:
+                out.emit(data, "")
+            for line in [*parsed.notes, *(p.describe() for p in exc.problems)]:
+                print(line, file=sys.stderr)
+            print("cmdesk: " + exc.message.splitlines()[0], file=sys.stderr)
+            return int(exc.exit_code)
+    out.emit(_import_json(parsed, report), "\n".join(_import_lines(parsed, report)))
+    return 0
+
+
+def _import_lines(parsed: ParsedRows, report: ImportReport) -> list[str]:
+    lines = list(parsed.notes)
+    lines.append(
+        _("Columns: {pairs}").format(
+            pairs=", ".join(f"{name} ← {quoted(column)}" for name, column in parsed.mapping.items())
+        )
+    )
+    summary = (
+        _(
+            "Dry run, nothing written: {imported} interactions would be imported, "
+            "{duplicates} duplicates skipped, {contacts} new contacts."
+        )
+        if report.dry_run
+        else _(
+            "{imported} interactions imported, {duplicates} duplicates skipped, "
+            "{contacts} new contacts."
+        )
+    )
+    lines.append(
+        summary.format(
+            imported=report.imported,
+            duplicates=report.duplicates,
+            contacts=report.contacts_created,
+        )
+    )
+    if report.dry_run:  # a look at the first rows as they will be logged
+        lines += [_line_of_candidate(c) for c in parsed.candidates[:5]]
+    if report.duplicates:
+        lines.append(
+            _("Duplicates: rows {rows}.").format(rows=duplicate_summary(report.duplicate_rows))
+        )
+    if report.problems:
+        lines.append(_("{n} broken rows left out:").format(n=report.skipped_broken))
+        lines += ["  " + p.describe() for p in report.problems]
+    return lines
+
+
+def _line_of_candidate(item: Candidate) -> str:
+    return (
+        f"  {item.row:>5}  {item.occurred_at:%Y-%m-%d %H:%M}  {_(CHANNEL_LABELS[item.channel])}"
+        f" · {_(TYPE_LABELS[item.type])}  {item.author}  {_shortened(item.text, 60)}"
+    )
+
+
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
@@ -254,6 +410,36 @@ def register(
     p.add_argument("--type", choices=TYPES, help=_("only this type"))
     p.add_argument("--channel", choices=CHANNELS, help=_("only this channel"))
     p.add_argument("--limit", type=int, default=50, help=_("how many (default 50)"))
+    p = command(
+        sub, "import-csv", _("import interactions from a CSV export, all or nothing"),
+        cmd_interactions_import,
+    )  # fmt: skip
+    p.add_argument("file", metavar="FILE", help=_("the CSV file"))
+    p.add_argument(
+        "--map", action="append", metavar="FIELD=COLUMN",
+        help=_("which column holds a field, e.g. text=Message (repeatable; proposed from "
+               "the header otherwise; FIELD= leaves a field out). Fields: {fields}").format(
+            fields=", ".join(FIELDS)
+        ),
+    )  # fmt: skip
+    p.add_argument(
+        "--skip-broken", action="store_true",
+        help=_("import the good rows and list the broken ones (default: import nothing)"),
+    )  # fmt: skip
+    p.add_argument("--dry-run", action="store_true", help=_("check everything and write nothing"))
+    p.add_argument("--encoding", help=_("the file's encoding, e.g. cp1252 (detected otherwise)"))
+    p.add_argument(
+        "--delimiter", metavar="CHAR",
+        help=_("the column separator: , ; | or tab (detected otherwise)"),
+    )  # fmt: skip
+    p.add_argument(
+        "--channel", choices=CHANNELS,
+        help=_("the channel of rows whose channel neither a column nor the link tells"),
+    )  # fmt: skip
+    p.add_argument(
+        "--date-order", choices=DATE_ORDERS,
+        help=_("how to read 03/04/2026: dmy (3 April) or mdy (March 4); detected otherwise"),
+    )  # fmt: skip
     contacts = commands.add_parser(
         "contacts", help=_("community members and their data"), description=_("Manage contacts.")
     )

@@ -72,6 +72,78 @@ def _row(row: Sequence[Any], tags: tuple[str, ...] = ()) -> Interaction:
     )
 
 
+def _tag(db: sqlite3.Connection, interaction_id: int, tag: str) -> None:
+    tag = " ".join(tag.split())
+    if not tag:
+        raise InvalidData(_("A tag needs a name."))
+    db.execute(
+        "INSERT OR IGNORE INTO interaction_tag(interaction_id, tag) VALUES (?, ?)",
+        (interaction_id, tag),
+    )
+
+
+def insert(
+    db: sqlite3.Connection,
+    *,
+    channel: str,
+    occurred_at: str,
+    text: str,
+    link: str,
+    type: str,
+    sentiment: str,
+    sentiment_reason: str,
+    sentiment_by_user: bool,
+    language: str,
+    stamp: str,
+    direction: str = "in",
+    visibility: str = "public",
+    contact_id: int | None = None,
+    priority: int = 0,
+    status: str = "new",
+    team_id: int | None = None,
+    mention_id: int | None = None,
+    first_response_at: str | None = None,
+    resolved_at: str | None = None,
+    tags: Iterable[str] = (),
+) -> int:
+    """Write one interaction, already checked, with its tags; returns its id. Runs in
+    the caller's transaction (`Interactions.add`, the CSV import); times as stored
+    (core.clock.to_iso), `stamp` for created_at and updated_at."""
+    cursor = db.execute(
+        "INSERT INTO interaction(channel, direction, visibility, contact_id, "
+        "occurred_at, text, link, type, sentiment, sentiment_reason, sentiment_by_user, "
+        "language, priority, status, team_id, mention_id, first_response_at, "
+        "resolved_at, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            channel,
+            direction,
+            visibility,
+            contact_id,
+            occurred_at,
+            text,
+            link,
+            type,
+            sentiment,
+            sentiment_reason,
+            int(sentiment_by_user),
+            language,
+            priority,
+            status,
+            team_id,
+            mention_id,
+            first_response_at,
+            resolved_at,
+            stamp,
+            stamp,
+        ),
+    )
+    interaction_id = int(cursor.lastrowid or 0)
+    for tag in tags:
+        _tag(db, interaction_id, tag)
+    return interaction_id
+
+
 @dataclass(frozen=True)
 class InteractionFilter:
     """What the inbox shows; every field set narrows it, the defaults show everything."""
@@ -214,7 +286,6 @@ class Interactions:
         if sentiment:
             check_known(sentiment, SENTIMENTS, _("sentiment"))
         now = utc_now()
-        at = to_iso(occurred_at or now)
         stamp = to_iso(now)
         with self.ws.atomic() as db:
             if contact_id is not None:
@@ -223,51 +294,33 @@ class Interactions:
                 self.ws.teams.get(team_id)
             if mention_id is not None:
                 self.ws.mentions.get(mention_id)
-            cursor = db.execute(
-                "INSERT INTO interaction(channel, direction, visibility, contact_id, "
-                "occurred_at, text, link, type, sentiment, sentiment_reason, sentiment_by_user, "
-                "language, priority, status, team_id, mention_id, first_response_at, "
-                "resolved_at, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    channel,
-                    direction,
-                    visibility,
-                    contact_id,
-                    at,
-                    text,
-                    link,
-                    type,
-                    sentiment or guess.sentiment,
-                    "" if sentiment else guess.sentiment_reason,
-                    int(bool(sentiment)),
-                    guess.language,
-                    priority,
-                    status,
-                    team_id,
-                    mention_id,
-                    stamp if status in ("answered", "closed") else None,
-                    stamp if status == "closed" else None,
-                    stamp,
-                    stamp,
-                ),
+            interaction_id = insert(
+                db,
+                channel=channel,
+                direction=direction,
+                visibility=visibility,
+                contact_id=contact_id,
+                occurred_at=to_iso(occurred_at or now),
+                text=text,
+                link=link,
+                type=type,
+                sentiment=sentiment or guess.sentiment,
+                sentiment_reason="" if sentiment else guess.sentiment_reason,
+                sentiment_by_user=bool(sentiment),
+                language=guess.language,
+                priority=priority,
+                status=status,
+                team_id=team_id,
+                mention_id=mention_id,
+                first_response_at=stamp if status in ("answered", "closed") else None,
+                resolved_at=stamp if status == "closed" else None,
+                stamp=stamp,
+                tags=tags,
             )
-            interaction_id = int(cursor.lastrowid or 0)
-            for tag in tags:
-                self._tag(db, interaction_id, tag)
             # Automatic rules, then the escalation matrix: part of logging it, same transaction.
             self.ws.rules.on_added(interaction_id)
             self.ws.record("interaction.added", f"{interaction_id} {channel} {type}")
         return self.get(interaction_id)
-
-    def _tag(self, db: sqlite3.Connection, interaction_id: int, tag: str) -> None:
-        tag = " ".join(tag.split())
-        if not tag:
-            raise InvalidData(_("A tag needs a name."))
-        db.execute(
-            "INSERT OR IGNORE INTO interaction_tag(interaction_id, tag) VALUES (?, ?)",
-            (interaction_id, tag),
-        )
 
     def set_status(self, ids: Iterable[int], status: str, *, at: datetime | None = None) -> Changes:
         """Move interactions to a status. "answered" or "closed" stamps the first response
@@ -361,7 +414,7 @@ class Interactions:
         id_list = list(ids)
         with self.ws.atomic() as db:
             for interaction_id in id_list:
-                self._tag(db, interaction_id, tag)
+                _tag(db, interaction_id, tag)
         return Changes(interactions=bool(id_list))
 
     def remove_tag(self, ids: Iterable[int], tag: str) -> Changes:
