@@ -122,6 +122,17 @@ def _seed_v7(db: sqlite3.Connection) -> None:
     )
 
 
+def _seed_v8(db: sqlite3.Connection) -> None:
+    _seed_v7(db)  # its interaction was indexed by version 8's rebuild
+    now = "2025-05-01T09:00:00+00:00"
+    db.execute(
+        "INSERT INTO interaction(id, channel, occurred_at, text, reply, type, status, "
+        "created_at, updated_at) VALUES (6, 'facebook', ?, 'Horaires du dimanche ?', "
+        "'Ouvert de 8 h à 13 h', 'question', 'answered', ?, ?)",
+        (now, now, now),
+    )
+
+
 # Representative data written by each released schema version. A new migration must
 # add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
 # every version stay tested with real rows.
@@ -133,6 +144,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _seed_v5,
     6: _seed_v6,
     7: _seed_v7,
+    8: _seed_v8,
 }
 
 
@@ -225,6 +237,15 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
             ]
             assert ws.escalation.targets()[1] == timedelta(hours=2)
             assert ws.playbook.get("tone") == "Vouvoyer."
+        found = ws.db.execute(
+            "SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH 'recu'"
+        ).fetchall()
+        assert found == ([(5,)] if version >= 6 else [])
+        if version >= 8:
+            found = ws.db.execute(
+                "SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH 'reply:ouvert'"
+            ).fetchall()
+            assert found == [(6,)]
         schema = _schema(ws.db)
 
     assert schema == _fresh_schema(tmp_path)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cmdesk.core.clock import parse_iso_or_none
 from cmdesk.core.interactions import STATUSES, Contact, Interaction
 from cmdesk.store.interactions import _COLUMNS, OPEN_STATUSES, InteractionFilter, _row
+from cmdesk.store.mentions import terms_of
 
 if TYPE_CHECKING:
     from cmdesk.store.workspace import Workspace
@@ -72,20 +73,32 @@ def like_pattern(word: str) -> str:
 
 def search_clause(text: str) -> tuple[str, list[Any]]:
     """Every typed word must appear in the text, the reply, the link, or the contact's
-    name or handles (an empty text matches everything)."""
+    name or handles (an empty text matches everything). Words are looked up in the
+    full-text index as word beginnings ("decu" finds "Déçue"); what the index does not
+    hold as words (emoji, punctuation) is searched in the text itself."""
     clauses: list[str] = []
     params: list[Any] = []
     for word in text.split():
-        like, glob = like_pattern(word), word_pattern(word)
+        glob = word_pattern(word)
+        contact = (
+            "contact_id IN (SELECT id FROM contact WHERE name GLOB ? "
+            "UNION SELECT contact_id FROM contact_handle WHERE handle GLOB ?)"
+        )
+        terms = terms_of(word)
+        if terms:
+            phrase = '"' + " ".join(terms) + '"*'  # its terms are letters and digits only
+            clauses.append(
+                "(id IN (SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH ?) "
+                f"OR {contact})"
+            )
+            params += [phrase, glob, glob]
+            continue
+        like = like_pattern(word)
         fields = " OR ".join(
             f"({column} LIKE ? ESCAPE '\\' AND {column} GLOB ?)"
             for column in ("text", "reply", "link")
         )
-        clauses.append(
-            f"({fields} OR contact_id IN ("
-            "SELECT id FROM contact WHERE name GLOB ? "
-            "UNION SELECT contact_id FROM contact_handle WHERE handle GLOB ?))"
-        )
+        clauses.append(f"({fields} OR {contact})")
         params += [like, glob] * 3 + [glob, glob]
     return " AND ".join(clauses) or "1", params
 

@@ -393,6 +393,45 @@ def _v7_rules_replies_playbook(db: sqlite3.Connection) -> None:
     )
 
 
+def _v8_interaction_search(db: sqlite3.Connection) -> None:
+    # Words in an interaction's text, reply or link, found through a full-text index
+    # (diacritics folded, word prefixes) instead of a scan of every row: 40-480 ms at
+    # 100,000 interactions before, a few ms with it. Kept by triggers: interactions are
+    # written one by one or by imports, never in the bulk a refresh writes mentions in.
+    db.execute(
+        """CREATE VIRTUAL TABLE interaction_fts USING fts5(
+            text, reply, link,
+            content='interaction', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        )"""
+    )
+    db.execute("INSERT INTO interaction_fts(interaction_fts) VALUES ('rebuild')")
+    db.execute(
+        """CREATE TRIGGER interaction_fts_insert AFTER INSERT ON interaction BEGIN
+            INSERT INTO interaction_fts(rowid, text, reply, link)
+            VALUES (new.id, new.text, new.reply, new.link);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER interaction_fts_delete AFTER DELETE ON interaction BEGIN
+            INSERT INTO interaction_fts(interaction_fts, rowid, text, reply, link)
+            VALUES ('delete', old.id, old.text, old.reply, old.link);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER interaction_fts_update AFTER UPDATE OF text, reply, link
+        ON interaction BEGIN
+            INSERT INTO interaction_fts(interaction_fts, rowid, text, reply, link)
+            VALUES ('delete', old.id, old.text, old.reply, old.link);
+            INSERT INTO interaction_fts(rowid, text, reply, link)
+            VALUES (new.id, new.text, new.reply, new.link);
+        END"""
+    )
+    # A list narrowed by type, channel or words is read newest first through this index,
+    # which stops at the page instead of sorting every match.
+    db.execute("CREATE INDEX interaction_time ON interaction(occurred_at, id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
@@ -401,6 +440,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "mentions indexed for search in bulk", _v5_index_mentions_in_bulk),
     Migration(6, "interactions, contacts and teams", _v6_interactions),
     Migration(7, "rules, canned replies, escalation matrix, playbook", _v7_rules_replies_playbook),
+    Migration(8, "interactions indexed for search", _v8_interaction_search),
 )
 LATEST = MIGRATIONS[-1].version
 
