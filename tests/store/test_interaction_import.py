@@ -241,3 +241,22 @@ def test_the_database_refuses_what_the_checks_let_through(ws: Workspace) -> None
             language="", stamp="2026-03-01T10:00:00+00:00",
         )  # fmt: skip
     assert counts(ws) == (0, 0)
+
+
+def test_imported_interactions_go_through_the_rules_and_the_matrix(ws: Workspace) -> None:
+    from cmdesk.core.rules import Actions, Conditions
+
+    sav = ws.teams.add("SAV", kind="customer_service")
+    ws.rules.add("Colis", Conditions(query="colis"), Actions(priority=2, tags=("transport",)))
+    ws.escalation.set_route("complaint", sav.id)
+    before = ws.interactions.add("Colis perdu, encore", channel="email")
+    report = import_rows(ws, parsed_file(ws, DATA / "fr_excel_cp1252.csv"))
+    assert report.changed_by_rules >= 1
+    imported = [i for i in ws.interactions.page() if i.id != before.id]
+    parcel = [i for i in imported if "colis" in i.text.casefold()]
+    assert parcel and all(i.priority == 2 for i in parcel)
+    assert all("transport" in ws.interactions.get(i.id).tags for i in parcel)
+    complaints = [i for i in imported if i.type == "complaint"]
+    assert complaints and all(i.team_id == sav.id for i in complaints)
+    # What was there before the import is left as the rules left it then.
+    assert ws.interactions.get(before.id).priority == 2

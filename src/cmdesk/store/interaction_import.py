@@ -64,6 +64,7 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     contacts_created: int = 0
     contacts_matched: int = 0
+    changed_by_rules: int = 0  # imported interactions the automatic rules or the matrix changed
     dry_run: bool = False
 
     @property
@@ -174,11 +175,14 @@ def import_rows(
     author_column = parsed.mapping.get("author") or parsed.mapping.get("author_name", "")
     # A dry run only reads: it works while the app has the client open.
     with ws.reading() if dry_run else ws.atomic() as db:
+        first_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM interaction").fetchone()[0])
         _write(ws, db, parsed.candidates, report, author_column, progress, cancel)
         if report.problems and not skip_broken:
             raise BrokenRows(report.problems)
         report.skipped_broken = len({p.row for p in report.problems})
         if report.imported and not dry_run:
+            # The automatic rules and the escalation matrix, as for one logged by hand.
+            report.changed_by_rules = ws.rules.on_imported(first_id)
             ws.record(
                 "interaction.imported",
                 f"{report.imported} from {parsed.table.name}, "

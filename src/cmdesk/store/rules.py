@@ -290,14 +290,27 @@ class Rules:
     def on_added(self, interaction_id: int) -> None:
         """Run the enabled rules on a new interaction, then let the escalation matrix
         assign its team if no rule did; called inside the transaction that adds it."""
+        self._on_new("i.id = ?", [interaction_id])
+
+    def on_imported(self, first_id: int) -> int:
+        """What on_added does, for the interactions an import wrote (ids from `first_id`
+        on), inside the import's transaction; how many were changed."""
+        return self._on_new("i.id >= ?", [first_id])
+
+    def _on_new(self, where: str, params: Sequence[Any]) -> int:
         rules = self._runnable([r for r in self.all() if r.enabled])
-        outcome = run(rules, subject_of(self.ws.db, interaction_id))
-        after = outcome.after
-        if after.team_id is None:
-            team = self.ws.escalation.team_for(after)
-            if team is not None:
-                after = replace(after, team_id=team)
-        self._write([Outcome(outcome.before, after, outcome.fired)])
+        outcomes: list[Outcome] = []
+        for batch in self._subjects(self.ws.db, where, params):
+            for subject in batch:
+                outcome = run(rules, subject)
+                after = outcome.after
+                if after.team_id is None:
+                    team = self.ws.escalation.team_for(after)
+                    if team is not None:
+                        after = replace(after, team_id=team)
+                outcomes.append(Outcome(outcome.before, after, outcome.fired))
+        self._write(outcomes)
+        return sum(1 for o in outcomes if o.changed)
 
     def _write(self, outcomes: Iterable[Outcome]) -> None:
         """Write what changed, grouped by value: one statement per new type, team, etc."""
