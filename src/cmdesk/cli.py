@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from cmdesk import __version__, cli_interactions, cli_monitor, cli_playbook
+from cmdesk import __version__
 from cmdesk.core.client import DEFAULT_TIMEZONE, parse_keywords
 from cmdesk.core.clock import utc_now
 from cmdesk.core.errors import CmdeskError, ExitCode, UsageError
@@ -278,7 +278,29 @@ def _globals(parser: argparse.ArgumentParser, default: Any) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Global options followed by a value: what is after them is not the command.
+_VALUE_OPTIONS = frozenset({"--home", "--client"})
+
+
+def _starts_the_app(argv: Sequence[str]) -> bool:
+    """Whether these arguments start the GUI (`gui`, or no command at all): then only
+    that command is declared, sparing the start-up the other commands' modules."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return False
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg == "gui"
+    return True
+
+
+def build_parser(*, everything: bool = True) -> argparse.ArgumentParser:
+    """The command line; `everything=False` declares only the `gui` command (and the
+    global options), for a quicker start of the app."""
     parser = argparse.ArgumentParser(
         prog="cmdesk",
         description=_(
@@ -304,6 +326,21 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.set_defaults(func=func)
         return p
+
+    if everything:
+        _declare_commands(commands, command)
+    p = command(commands, "gui", _("start the application (the default command)"), cmd_gui)
+    p.add_argument("file", metavar="FILE", nargs="?", help=_("a .cmdesk file to open"))
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help=_("open the main window, print start-up time and memory as JSON, and exit"),
+    )
+    return parser
+
+
+def _declare_commands(commands: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
+    from cmdesk import cli_interactions, cli_monitor, cli_playbook
 
     clients_p = commands.add_parser(
         "clients", help=_("list and manage clients"), description=_("List and manage clients.")
@@ -355,14 +392,6 @@ def build_parser() -> argparse.ArgumentParser:
     cli_monitor.register(commands, command, _client_path)
     cli_interactions.register(commands, command, _client_path)
     cli_playbook.register(commands, command, _client_path)  # adds to `teams` and `contacts` too
-    p = command(commands, "gui", _("start the application (the default command)"), cmd_gui)
-    p.add_argument("file", metavar="FILE", nargs="?", help=_("a .cmdesk file to open"))
-    p.add_argument(
-        "--smoke",
-        action="store_true",
-        help=_("open the main window, print start-up time and memory as JSON, and exit"),
-    )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -371,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Opened from the file manager: `cmdesk path/to/client.cmdesk`.
     if len(argv) == 1 and argv[0].endswith(WORKSPACE_SUFFIX):
         argv = ["gui", argv[0]]
-    parser = build_parser()
+    parser = build_parser(everything=not _starts_the_app(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*argv, "gui"])

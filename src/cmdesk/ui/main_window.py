@@ -174,19 +174,10 @@ class MainWindow(QMainWindow):
                 self.monitoring_view.proxy = self.prefs.proxy
                 self.monitoring_view.convert_requested.connect(self.convert_mention)
                 view = self.monitoring_view
-            elif section.key == "interactions":
-                self.interactions_view = InteractionsView(self.tasks, interactive=self.interactive)
-                self.interactions_view.message.connect(self._status_message)
-                self.interactions_view.contact_requested.connect(self.show_contact)
-                view = self.interactions_view
-            elif section.key == "contacts":
-                self.contacts_view = ContactsView(
-                    self.tasks, interactive=self.interactive, backups_dir=self.home.backups_dir
-                )
-                self.contacts_view.message.connect(self._status_message)
-                self.contacts_view.interaction_requested.connect(self.show_interaction)
-                self.contacts_view.capture_requested.connect(self.capture)
-                view = self.contacts_view
+            elif section.key in ("interactions", "contacts"):
+                # Built when first shown: the window paints sooner, and most sessions
+                # start in the monitoring section.
+                view = QWidget()
             else:
                 empty = EmptySectionView(section)
                 empty.go_to_settings.connect(lambda: self.show_section("settings"))
@@ -216,6 +207,45 @@ class MainWindow(QMainWindow):
         view.proxy.setText(self.prefs.proxy)
         self.settings_view = view
         return view
+
+    @property
+    def interactions_view(self) -> InteractionsView:
+        view = self.views.get("interactions")
+        if isinstance(view, InteractionsView):
+            return view
+        built = InteractionsView(self.tasks, interactive=self.interactive)
+        built.message.connect(self._status_message)
+        built.contact_requested.connect(self.show_contact)
+        self._install("interactions", built)
+        return built
+
+    @property
+    def contacts_view(self) -> ContactsView:
+        view = self.views.get("contacts")
+        if isinstance(view, ContactsView):
+            return view
+        built = ContactsView(
+            self.tasks, interactive=self.interactive, backups_dir=self.home.backups_dir
+        )
+        built.message.connect(self._status_message)
+        built.interaction_requested.connect(self.show_interaction)
+        built.capture_requested.connect(self.capture)
+        self._install("contacts", built)
+        return built
+
+    def _install(self, key: str, view: QWidget) -> None:
+        """Put a section's view built on first use in place of its placeholder."""
+        placeholder = self.views[key]
+        index = self.stack.indexOf(placeholder)
+        current = self.stack.currentWidget() is placeholder
+        self.stack.insertWidget(index, view)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.views[key] = view
+        if self.workspace is not None:
+            view.set_workspace(self.workspace)  # type: ignore[attr-defined]
+        if current:
+            self.stack.setCurrentWidget(view)
 
     def _actions(self) -> None:
         menu = self.menuBar().addMenu(_("&Client"))
@@ -292,7 +322,12 @@ class MainWindow(QMainWindow):
 
     def _section_changed(self, row: int) -> None:
         if 0 <= row < len(SECTIONS) and self.workspace is not None:
-            self.stack.setCurrentWidget(self.views[SECTIONS[row].key])
+            key = SECTIONS[row].key
+            if key == "interactions":
+                self.interactions_view  # noqa: B018 (built on first use)
+            elif key == "contacts":
+                self.contacts_view  # noqa: B018
+            self.stack.setCurrentWidget(self.views[key])
 
     # -- opening workspaces ------------------------------------------------------------------
 
@@ -662,7 +697,8 @@ class MainWindow(QMainWindow):
 
     def _parts(self) -> tuple[Any, ...]:
         """The screens that show the workspace: each loads it and follows its changes."""
-        return (self.monitoring_view, self.interactions_view, self.contacts_view, self.teams_editor)
+        built = (v for v in self.views.values() if isinstance(v, InteractionsView | ContactsView))
+        return (self.monitoring_view, *built, self.teams_editor)
 
     # -- refreshing --------------------------------------------------------------------------
 
