@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMenu
 
+from cmdesk.core.changes import Changes
 from cmdesk.store import inbox
 from cmdesk.store.home import create_client
 from cmdesk.store.interactions import InteractionFilter
@@ -436,3 +437,19 @@ def test_global_shortcut_logs_from_any_section(make_window, qtbot) -> None:
     )
     assert opened == ["CaptureDialog"]
     assert window.current_section() == "interactions"
+
+
+def test_overdue_interactions_have_their_own_list(qtbot, view, ws) -> None:
+    # The fixture's five messages arrived in March and were never answered.
+    fresh = ws.interactions.add("Vous ouvrez dimanche ?", channel="facebook")
+    view.on_changes(Changes(interactions=True))
+    counters = [view.states.item(r).text() for r in range(view.states.count())]
+    assert counters[VIEWS.index("overdue")] == "Overdue  (5)"
+    view.states.setCurrentRow(VIEWS.index("overdue"))
+    shown = {view.model.interaction(r).id for r in range(view.model.rowCount())}
+    assert len(shown) == 5 and fresh.id not in shown
+    for interaction_id in shown:
+        ws.interactions.record_reply(interaction_id, "Merci, nous regardons cela.")
+    view.on_changes(Changes(interactions=True))
+    assert view.model.rowCount() == 0
+    assert "Nothing overdue" in view.empty.text.text()

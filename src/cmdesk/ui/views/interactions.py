@@ -43,8 +43,9 @@ from cmdesk.ui.widgets.interaction_pane import InteractionPane
 from cmdesk.ui.widgets.lists import list_table, search_bar
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
-# The left column: the open ones first (what needs doing), everything, then each status.
-VIEWS = ("open", "all", *STATUS_LABELS)
+# The left column: the open ones first (what needs doing), those past their response-time
+# target, everything, then each status.
+VIEWS = ("open", "overdue", "all", *STATUS_LABELS)
 
 
 class InteractionsView(QWidget):
@@ -221,19 +222,25 @@ class InteractionsView(QWidget):
 
     def _count(self) -> None:
         counts = self.ws.interactions.counts_by_status() if self.ws is not None else {}
+        overdue = self.ws.interactions.count(InteractionFilter(overdue=True)) if self.ws else 0
         numbers = {
             "open": sum(counts.get(s, 0) for s in OPEN_STATUSES),
+            "overdue": overdue,
             "all": sum(counts.values()),
             **counts,
         }
-        labels = {"open": _("To handle"), "all": _("All"), **STATUS_LABELS}
+        labels = {"open": _("To handle"), "overdue": _("Overdue"), "all": _("All"), **STATUS_LABELS}
         for row, key in enumerate(VIEWS):
             item = self.states.item(row)
             label = _(labels[key]) if key in STATUS_LABELS else labels[key]
             item.setText(f"{label[:1].upper()}{label[1:]}  ({numbers.get(key, 0)})")
             font = item.font()
-            font.setBold(key in ("open", "new") and numbers.get(key, 0) > 0)
+            font.setBold(key in ("open", "overdue", "new") and numbers.get(key, 0) > 0)
             item.setFont(font)
+            if key == "overdue":
+                item.setToolTip(
+                    _("Not answered within the response-time target of their priority (Settings)")
+                )
         # As wide as its longest label in this language ("En attente d'une équipe (12)").
         self.states.setMinimumWidth(self.states.sizeHintForColumn(0) + 16)
 
@@ -246,6 +253,7 @@ class InteractionsView(QWidget):
         return InteractionFilter(
             status=state if state in STATUS_LABELS else "",
             open_only=state == "open",
+            overdue=state == "overdue",
             type=self.type_filter.currentData() or "",
             channel=self.channel_filter.currentData() or "",
             team_id=int(team) if team is not None else None,
@@ -285,6 +293,8 @@ class InteractionsView(QWidget):
             message = _("No interaction matches “{query}”.").format(query=text)
         elif flt == InteractionFilter(open_only=True):
             message = _("Nothing left to handle: every interaction is answered or closed.")
+        elif flt == InteractionFilter(overdue=True):
+            message = _("Nothing overdue: every interaction was answered within its target.")
         else:
             message = _("No interaction with these filters.")
         self.empty.show_text(message, button=not anything)
