@@ -11,7 +11,7 @@ LOCALES := $(patsubst %.po,%.mo,$(wildcard src/cmdesk/locale/*/LC_MESSAGES/cmdes
 # Tests never touch the user's real data, keyring or display.
 TEST_ENV := QT_QPA_PLATFORM=offscreen CMDESK_HOME= PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: run test lint format typecheck test-headless bench screenshots dist icons i18n setup clean
+.PHONY: run test lint format typecheck test-headless bench screenshots dist icons i18n setup clean pds
 
 setup: $(STAMP) $(LOCALES)
 
@@ -52,7 +52,12 @@ $(HEADLESS)/.installed: requirements.lock pyproject.toml
 test-headless: $(HEADLESS)/.installed $(LOCALES)
 	$(TEST_ENV) $(HEADLESS)/bin/python -m pytest -q -p no:pytestqt --ignore=tests/ui tests
 
-test: setup lint $(HEADLESS)/.installed
+# The reference Bluesky server the connector tests publish to (Node, from npm): installed
+# once per lock file outside the repository (~/.cache/cmdesk-pds), in about 4 minutes.
+pds:
+	tests/publish/pds/install.sh
+
+test: setup lint $(HEADLESS)/.installed pds
 	$(TEST_ENV) $(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory test-headless
 
