@@ -54,6 +54,7 @@ def main() -> int:
                 settle()
                 grab(window, args.out / f"{language}-{i}-{section.key}.png", app)
             dialogs(window, home, language, args.out, app, settle)
+            csv_import(window, Path(tmp), language, args.out, app, settle)
             window.close()
             window.deleteLater()
             settle()
@@ -173,6 +174,68 @@ def dialogs(window, home, language: str, out: Path, app, settle) -> None:
         settle()
         grab(dialog, out / f"{language}-dialog-{name}.png", app)
         dialog.close()
+
+
+# A French Excel export of a page's comments, with one date that is not one.
+SAMPLE_CSV = """Date;Heure;Réseau;Auteur;Message;Lien
+03/03/2026;08:12;Facebook;@ines_m;"Colis jamais reçu, service client injoignable depuis 5 jours !";https://www.facebook.com/fournil/posts/101
+03/03/2026;09h40;Instagram;zoe.bzh;"Le flan pâtissier de samedi était une merveille, merci à toute l'équipe";https://www.instagram.com/p/Cx12AbC/
+04/03/2026;14:05;Avis Google;Noël Dupré;"Accueil glacial, j'ai attendu 20 minutes pour une baguette.";https://maps.google.com/?cid=123
+hier;17:30;Facebook;@marc_lyon;Vous ouvrez le lundi de Pâques ?;https://www.facebook.com/fournil/posts/102
+06/03/2026;11:00;Twitter;@lea_b;"Vous devriez ouvrir le dimanche après-midi";https://x.com/lea_b/status/1765
+"""
+
+
+def csv_import(window, tmp: Path, language: str, out: Path, app, settle) -> None:
+    """Each step of the CSV import: the file, the columns and preview, the progress,
+    the broken rows and the choice, the summary."""
+    from cmdesk.core.csv_read import number
+    from cmdesk.i18n import _, ngettext
+    from cmdesk.ui.dialogs.csv_import import CsvImportDialog
+
+    sample = tmp / "commentaires-facebook.csv"
+    sample.write_bytes(SAMPLE_CSV.replace("\n", "\r\n").encode("cp1252"))
+
+    def until(done) -> None:
+        for _attempt in range(200):
+            if done():
+                return
+            loop_wait(app, 50)
+        raise RuntimeError("the CSV import did not reach the expected step")
+
+    from cmdesk.store import home as clients
+
+    # Into a client of its own, so the demo's screens stay the same in both languages.
+    ws = clients.create_client(window.home, f"Import {language}")
+    dialog = CsvImportDialog(ws, window.tasks, window)
+    dialog.show()
+    settle()
+    grab(dialog, out / f"{language}-csv-1-file.png", app)
+    dialog.open_file(sample)
+    until(lambda: dialog.stack.currentWidget() is dialog.columns_page)
+    settle()
+    grab(dialog, out / f"{language}-csv-2-columns.png", app)
+    # The progress as it looks half-way (a real import of five rows is too quick to catch).
+    dialog.progress_page.begin(
+        ngettext("Importing {n} row from {file}", "Importing {n} rows from {file}", 4000).format(
+            n=number(4000), file=sample.name
+        )
+    )
+    dialog.progress_page.progress(1500, 4000, _("Importing…"))
+    dialog._show(dialog.progress_page)
+    settle()
+    grab(dialog, out / f"{language}-csv-3-progress.png", app)
+    dialog._show(dialog.columns_page)
+    dialog.start_import()
+    until(lambda: dialog.stack.currentWidget() is dialog.broken_page)
+    settle()
+    grab(dialog, out / f"{language}-csv-4-broken.png", app)
+    dialog.skip_button.click()
+    until(lambda: dialog.stack.currentWidget() is dialog.done_page)
+    settle()
+    grab(dialog, out / f"{language}-csv-5-done.png", app)
+    dialog.close()
+    ws.close()
 
 
 def loop_wait(app, msecs: int) -> None:

@@ -40,7 +40,7 @@ from cmdesk.core.interactions import (
     guess_channel,
 )
 from cmdesk.core.monitoring import SENTIMENT_LABELS
-from cmdesk.i18n import _
+from cmdesk.i18n import _, ngettext
 from cmdesk.store.interaction_import import (
     BrokenRows,
     ImportReport,
@@ -342,24 +342,7 @@ def _import_lines(parsed: ParsedRows, report: ImportReport) -> list[str]:
             pairs=", ".join(f"{name} ← {quoted(column)}" for name, column in parsed.mapping.items())
         )
     )
-    summary = (
-        _(
-            "Dry run, nothing written: {imported} interactions would be imported, "
-            "{duplicates} duplicates skipped, {contacts} new contacts."
-        )
-        if report.dry_run
-        else _(
-            "{imported} interactions imported, {duplicates} duplicates skipped, "
-            "{contacts} new contacts."
-        )
-    )
-    lines.append(
-        summary.format(
-            imported=report.imported,
-            duplicates=report.duplicates,
-            contacts=report.contacts_created,
-        )
-    )
+    lines.append(report.summary())
     if report.dry_run:  # a look at the first rows as they will be logged
         lines += [_line_of_candidate(c) for c in parsed.candidates[:5]]
     if report.duplicates:
@@ -367,7 +350,11 @@ def _import_lines(parsed: ParsedRows, report: ImportReport) -> list[str]:
             _("Duplicates: rows {rows}.").format(rows=duplicate_summary(report.duplicate_rows))
         )
     if report.problems:
-        lines.append(_("{n} broken rows left out:").format(n=report.skipped_broken))
+        lines.append(
+            ngettext(
+                "{n} broken row left out:", "{n} broken rows left out:", report.skipped_broken
+            ).format(n=report.skipped_broken)
+        )
         lines += ["  " + p.describe() for p in report.problems]
     return lines
 

@@ -260,3 +260,27 @@ def test_imported_interactions_go_through_the_rules_and_the_matrix(ws: Workspace
     assert complaints and all(i.team_id == sav.id for i in complaints)
     # What was there before the import is left as the rules left it then.
     assert ws.interactions.get(before.id).priority == 2
+
+
+def test_the_summary_says_each_count_with_its_plural_in_both_languages() -> None:
+    from cmdesk.i18n import set_language
+    from cmdesk.store.interaction_import import ImportReport
+
+    try:
+        set_language("en")
+        one = ImportReport(rows=1, imported=1, duplicates=1, contacts_created=1)
+        assert one.summary() == "1 interaction imported, 1 duplicate skipped, 1 new contact."
+        many = ImportReport(rows=1290, imported=1234, duplicates=56, contacts_created=0)
+        assert many.summary() == (
+            "1,234 interactions imported, 56 duplicates skipped, 0 new contacts."
+        )
+        dry = ImportReport(rows=1, imported=1, dry_run=True)
+        assert dry.summary().startswith("Dry run, nothing written: 1 interaction would be")
+        set_language("fr")
+        assert one.summary() == "1 interaction importée, 1 doublon ignoré, 1 nouveau contact."
+        # French groups thousands with a narrow no-break space, and 0 takes the singular.
+        assert many.summary() == (
+            "1\u202f234 interactions importées, 56 doublons ignorés, 0 nouveau contact."
+        )
+    finally:
+        set_language("fr")

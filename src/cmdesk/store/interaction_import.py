@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from cmdesk.core.changes import Changes
 from cmdesk.core.clock import iso_now, to_iso
 from cmdesk.core.csv_import import Candidate, ImportCancelled, ParsedRows, Progress, RowProblem
+from cmdesk.core.csv_read import number
 from cmdesk.core.errors import InvalidData
 from cmdesk.i18n import _, ngettext
 from cmdesk.store.interactions import insert
@@ -76,6 +77,28 @@ class ImportReport:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)  # problems as {"row", "column", "reason"}
+
+    def summary(self) -> str:
+        """“1,234 interactions imported, 56 duplicates skipped, 3 new contacts.”: each
+        count with its plural and written as the user's language writes numbers."""
+        if self.dry_run:
+            first = ngettext(
+                "Dry run, nothing written: {n} interaction would be imported",
+                "Dry run, nothing written: {n} interactions would be imported",
+                self.imported,
+            )
+        else:
+            first = ngettext("{n} interaction imported", "{n} interactions imported", self.imported)
+        parts = [
+            first.format(n=number(self.imported)),
+            ngettext("{n} duplicate skipped", "{n} duplicates skipped", self.duplicates).format(
+                n=number(self.duplicates)
+            ),
+            ngettext("{n} new contact", "{n} new contacts", self.contacts_created).format(
+                n=number(self.contacts_created)
+            ),
+        ]
+        return ", ".join(parts) + "."
 
 
 def _text_key(item: Candidate, contact_id: int | None) -> TextKey:

@@ -280,6 +280,9 @@ class MainWindow(QMainWindow):
         self.capture_action = action(
             _("Log an interaction…"), "Ctrl+Shift+N", lambda: self.capture(), work_menu
         )
+        self.import_csv_action = action(
+            _("Import a CSV file…"), "Ctrl+Shift+I", self.import_csv, work_menu
+        )
         help_menu = self.menuBar().addMenu(_("&Help"))
         action(_("Open the log folder"), None, self._open_logs, help_menu)
         action(_("About cmdesk"), None, self._about, help_menu)
@@ -304,6 +307,13 @@ class MainWindow(QMainWindow):
             return
         self.show_section("interactions")
         self.interactions_view.capture()
+
+    def import_csv(self) -> None:
+        """Import interactions from a platform's CSV export (Ctrl+Shift+I)."""
+        if self.workspace is None:
+            return
+        self.show_section("interactions")
+        self.interactions_view.import_csv()
 
     def convert_mention(self, mention_id: int) -> None:
         self.show_section("interactions")

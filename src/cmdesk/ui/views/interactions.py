@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QHeaderView,
     QInputDialog,
@@ -23,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -87,6 +97,15 @@ class InteractionsView(QWidget):
         self.capture_button.setToolTip(_("Paste a comment, review or message (Ctrl+N)"))
         self.capture_button.clicked.connect(lambda: self.capture())
         bar.addWidget(self.capture_button)
+        self.import_button = QToolButton()
+        self.import_button.setText(_("Import CSV…"))
+        self.import_button.setToolTip(
+            _("Import the comments, reviews or messages a platform exported (Ctrl+Shift+I)")
+        )
+        self.import_button.clicked.connect(lambda: self.import_csv())
+        bar.addWidget(self.import_button)
+        self.setAcceptDrops(True)  # a CSV export dropped on the inbox is imported
+        self.csv_dialog: Any = None
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.states = QListWidget()
@@ -120,6 +139,11 @@ class InteractionsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.list_stack.addWidget(self.table)
         self.empty = EmptyState(_("Log the first interaction (Ctrl+N)"), self.capture)
+        self.empty_import = QPushButton(_("Import a CSV export…"))
+        self.empty_import.clicked.connect(lambda: self.import_csv())
+        empty_layout = self.empty.layout()
+        assert isinstance(empty_layout, QBoxLayout)
+        empty_layout.insertWidget(3, self.empty_import, 0, Qt.AlignmentFlag.AlignCenter)
         self.list_stack.addWidget(self.empty)
         # The list on top, wide enough for its columns; the detail below it, the message
         # and its fields beside the reply, as in a mail program.
@@ -287,7 +311,9 @@ class InteractionsView(QWidget):
             message = _(
                 "No interaction yet. Log the first one: paste a comment, a review or a "
                 "message and its link, and cmdesk proposes the channel, the type and the "
-                "sentiment. In Monitoring, a mention becomes an interaction with the I key."
+                "sentiment. In Monitoring, a mention becomes an interaction with the I key. "
+                "Comments, reviews or messages already exported from a platform as a CSV "
+                "file: drop the file here, or import it (Ctrl+Shift+I)."
             )
         elif text:
             message = _("No interaction matches “{query}”.").format(query=text)
@@ -298,6 +324,7 @@ class InteractionsView(QWidget):
         else:
             message = _("No interaction with these filters.")
         self.empty.show_text(message, button=not anything)
+        self.empty_import.setVisible(not anything)
 
     # -- the current interaction --------------------------------------------------------------
 
@@ -560,6 +587,40 @@ class InteractionsView(QWidget):
             write=True,
             cancellable=False,
         )
+
+    def import_csv(self, path: Path | None = None) -> None:
+        """The CSV import dialog, on `path` when a file was dropped. Not modal to the
+        application: the import runs in the background and the inbox shows it after."""
+        ws = self.ws
+        if ws is None:
+            return
+        from cmdesk.ui.dialogs.csv_import import CsvImportDialog
+
+        if self.csv_dialog is not None and self.csv_dialog.isVisible():
+            self.csv_dialog.raise_()
+            if path is not None and not self.csv_dialog.busy:
+                self.csv_dialog.open_file(path)
+            return
+        dialog = CsvImportDialog(ws, self.tasks, self, path=path)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda report: self.message.emit(report.summary()))
+        self.csv_dialog = dialog
+        dialog.destroyed.connect(lambda _o=None: setattr(self, "csv_dialog", None))
+        dialog.open()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from cmdesk.ui.dialogs.csv_import import CSV_SUFFIXES, dropped_file
+
+        if self.ws is not None and dropped_file(event.mimeData(), CSV_SUFFIXES) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from cmdesk.ui.dialogs.csv_import import CSV_SUFFIXES, dropped_file
+
+        path = dropped_file(event.mimeData(), CSV_SUFFIXES)
+        if path is not None:
+            event.acceptProposedAction()
+            self.import_csv(path)
 
     def _logged(self, logged: Logged) -> None:
         item = logged.item
