@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from cmdesk import __version__, cli_interactions, cli_monitor, cli_playbook
+from cmdesk import __version__, cli_interactions, cli_monitor, cli_playbook, cli_posts
 from cmdesk.core.client import DEFAULT_TIMEZONE, parse_keywords
 from cmdesk.core.clock import utc_now
 from cmdesk.core.errors import CmdeskError, ExitCode, UsageError
@@ -355,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_monitor.register(commands, command, _client_path)
     cli_interactions.register(commands, command, _client_path)
     cli_playbook.register(commands, command, _client_path)  # adds to `teams` and `contacts` too
+    cli_posts.register(commands, command, _client_path)
     p = command(commands, "gui", _("start the application (the default command)"), cmd_gui)
     p.add_argument("file", metavar="FILE", nargs="?", help=_("a .cmdesk file to open"))
     p.add_argument(
