@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from cmdesk.core.client import ClientProfile
+from cmdesk.core.posts import PostState
+from cmdesk.core.publication import VariantState
+from cmdesk.core.schedule import Frequency, Slot
 from cmdesk.store import migrations
 from cmdesk.store.errors import WorkspaceTooNew
 from cmdesk.store.interactions import InteractionFilter
@@ -133,6 +136,50 @@ def _seed_v8(db: sqlite3.Connection) -> None:
     )
 
 
+def _seed_v9(db: sqlite3.Connection) -> None:
+    _seed_v8(db)
+    now = "2025-06-01T09:00:00+00:00"
+    db.execute(
+        "INSERT INTO account(id, uid, network, server, username, label, created_at, updated_at) "
+        "VALUES (2, 'acc-uid', 'mastodon', 'https://mastodon.social', 'lea', 'Léa', ?, ?)",
+        (now, now),
+    )
+    # Drafted from mention 7, scheduled for 09:00 in Paris; Mastodon went out, Bluesky's
+    # attempt was cut off (left `publishing`: the opening after the upgrade recovers it).
+    db.execute(
+        "INSERT INTO post(id, title, text, state, scheduled_at, zone, wall_time, recurrence, "
+        "mention_id, created_at, updated_at) VALUES (4, 'Galette', 'La galette est là', "
+        "'publishing', '2025-06-02T07:00:00+00:00', 'Europe/Paris', '2025-06-02T09:00:00', "
+        "'weekly', 7, ?, ?)",
+        (now, now),
+    )
+    db.execute(
+        "INSERT INTO post_variant(id, post_id, channel, account_id, state, due_at, remote_id, "
+        "url, attempts, idempotency_key, created_at, updated_at) VALUES "
+        "(10, 4, 'mastodon', 2, 'published', '2025-06-02T07:00:00+00:00', '111', "
+        "'https://mastodon.social/@lea/111', 1, 'k1', ?, ?), "
+        "(11, 4, 'bluesky', NULL, 'publishing', '2025-06-02T07:00:00+00:00', '', '', 1, "
+        "'k2', ?, ?)",
+        (now, now, now, now),
+    )
+    db.execute(
+        "INSERT INTO post_media(post_id, position, mime, alt, size, data, created_at) "
+        "VALUES (4, 0, 'image/png', 'Une galette', 4, x'89504e47', ?)",
+        (now,),
+    )
+    db.execute(
+        "INSERT INTO post_history(post_id, at, actor, action, from_state, to_state) "
+        "VALUES (4, ?, 'lea', 'scheduled', 'approved', 'scheduled')",
+        (now,),
+    )
+    db.execute(
+        "INSERT INTO post_comment(post_id, at, author, body, for_client) "
+        "VALUES (4, ?, 'lea', 'Validé par Marc', 1)",
+        (now,),
+    )
+    db.execute("INSERT INTO posting_slot(channel, weekday, at) VALUES ('mastodon', 1, '09:00')")
+
+
 # Representative data written by each released schema version. A new migration must
 # add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
 # every version stay tested with real rows.
@@ -145,6 +192,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _seed_v6,
     7: _seed_v7,
     8: _seed_v8,
+    9: _seed_v9,
 }
 
 
@@ -246,9 +294,37 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
                 "SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH 'reply:ouvert'"
             ).fetchall()
             assert found == [(6,)]
+        if version == 8:  # the upgrade adds empty publishing tables
+            assert ws.posts.page() == [] and ws.accounts.all() == []
+        if version >= 9:
+            _check_v9_data(ws)
         schema = _schema(ws.db)
 
     assert schema == _fresh_schema(tmp_path)
+
+
+def _check_v9_data(ws: Workspace) -> None:
+    post = ws.posts.get(4)
+    assert (post.title, post.mention_id, post.zone) == ("Galette", 7, "Europe/Paris")
+    assert post.wall_time == datetime(2025, 6, 2, 9, 0)
+    assert post.recurrence is not None and post.recurrence.frequency is Frequency.WEEKLY
+    # Opening the file recovered the attempt a crash cut off: unknown, never sent again.
+    mastodon, bluesky = post.variants
+    assert (mastodon.state, mastodon.url) == (
+        VariantState.PUBLISHED,
+        "https://mastodon.social/@lea/111",
+    )
+    assert bluesky.state is VariantState.UNKNOWN and post.state is PostState.UNKNOWN
+    assert [v.id for v in ws.posts.needing_check()] == [11]
+    assert ws.posts.due(datetime(2030, 1, 1, tzinfo=UTC)) == []
+    assert [h.action for h in ws.posts.history(4)] == ["scheduled", "recovered", "settled"]
+    [image] = ws.posts.media(4, with_data=True)
+    assert (image.alt, image.data) == ("Une galette", b"\x89PNG")
+    assert [c.body for c in ws.posts.comments(4, for_client_only=True)] == ["Validé par Marc"]
+    assert ws.posts.slots("mastodon") == [("mastodon", Slot(1, time(9, 0)))]
+    assert [(a.display_name, a.secret_name) for a in ws.accounts.all()] == [
+        ("Léa", "account:acc-uid")
+    ]
 
 
 def test_failed_migration_leaves_the_previous_version(tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ class Changes:
     replies: bool = False  # canned replies and their usage counts
     escalation: bool = False  # the escalation matrix and the response-time targets
     playbook: bool = False
+    posts: bool = False  # posts, their channels, images, comments, history, slots
+    accounts: bool = False  # publishing accounts (never their secrets)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(

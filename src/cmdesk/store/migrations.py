@@ -432,6 +432,163 @@ def _v8_interaction_search(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX interaction_time ON interaction(occurred_at, id)")
 
 
+def _v9_posts(db: sqlite3.Connection) -> None:
+    # Publishing accounts: nothing secret here. The token or application password is one
+    # keyring entry named after `uid` (store.secrets), so a workspace file handed to the
+    # client carries no credential. server: the instance, PDS or site's base address;
+    # username: the handle; label: the user's own name for the account.
+    db.execute(
+        """CREATE TABLE account (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            network TEXT NOT NULL CHECK (network IN ('mastodon', 'bluesky', 'wordpress',
+                'x', 'linkedin', 'instagram', 'facebook')),
+            server TEXT NOT NULL DEFAULT '',
+            username TEXT NOT NULL DEFAULT '',
+            label TEXT NOT NULL DEFAULT '',
+            remote_id TEXT NOT NULL DEFAULT '',
+            options TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    # A post's time is kept three ways (core.schedule): the UTC instant that decides when
+    # it is due, the IANA zone it was chosen in, and the wall-clock time shown then, so a
+    # recurring post keeps its 09:00 across daylight-saving changes. No time: an idea
+    # without a date. mention_id: the mention it was drafted from.
+    db.execute(
+        """CREATE TABLE post (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            link TEXT NOT NULL DEFAULT '',
+            first_comment TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('idea', 'draft', 'in_review',
+                'changes_requested', 'approved', 'scheduled', 'publishing', 'published',
+                'failed', 'unknown')),
+            scheduled_at TEXT,
+            zone TEXT NOT NULL DEFAULT '',
+            wall_time TEXT,
+            recurrence TEXT NOT NULL DEFAULT ''
+                CHECK (recurrence IN ('', 'daily', 'weekly', 'monthly')),
+            recurrence_interval INTEGER NOT NULL DEFAULT 1 CHECK (recurrence_interval >= 1),
+            evergreen INTEGER NOT NULL DEFAULT 0,
+            mention_id INTEGER REFERENCES mention(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ((scheduled_at IS NULL) = (wall_time IS NULL)),
+            CHECK (scheduled_at IS NULL OR zone != ''),
+            CHECK (scheduled_at IS NOT NULL OR state != 'scheduled')
+        )"""
+    )
+    # The calendar reads a month or a week of posts by time; lists filter by state.
+    db.execute("CREATE INDEX post_time ON post(scheduled_at) WHERE scheduled_at IS NOT NULL")
+    db.execute("CREATE INDEX post_state ON post(state, scheduled_at)")
+    db.execute("CREATE INDEX post_mention ON post(mention_id) WHERE mention_id IS NOT NULL")
+    # One row per channel (and account) a post goes to, each with its own publication
+    # state: Mastodon may take a post Bluesky refuses. text NULL: the post's main text.
+    # due_at is when the runner sends it (the post's time, or a retry's after a transient
+    # error); claimed_at and attempts are written by the claim, committed before the
+    # network is called; the idempotency key is made once and sent with every attempt so
+    # the network can tell a retry from a second post.
+    db.execute(
+        """CREATE TABLE post_variant (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+            channel TEXT NOT NULL CHECK (channel IN ('mastodon', 'bluesky', 'wordpress',
+                'x', 'linkedin', 'instagram', 'facebook')),
+            account_id INTEGER REFERENCES account(id) ON DELETE SET NULL,
+            text TEXT,
+            extras TEXT NOT NULL DEFAULT '{}',
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'publishing',
+                'published', 'failed', 'unknown')),
+            due_at TEXT,
+            remote_id TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            error TEXT NOT NULL DEFAULT '',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_at TEXT,
+            published_at TEXT,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    # NULL accounts compare equal here, unlike in UNIQUE: one variant per channel and
+    # account (two Mastodon accounts may each get the post).
+    db.execute(
+        "CREATE UNIQUE INDEX post_variant_key "
+        "ON post_variant(post_id, channel, ifnull(account_id, 0))"
+    )
+    db.execute(
+        "CREATE INDEX post_variant_account ON post_variant(account_id) WHERE account_id IS NOT NULL"
+    )
+    # "What is due": the runner's poll reads only waiting variants, in time order.
+    db.execute("CREATE INDEX post_variant_due ON post_variant(due_at) WHERE state = 'pending'")
+    # Variants being sent or waiting for the user's check: read at every opening to find
+    # the ones a crash left behind, and for the "check these" list.
+    db.execute(
+        "CREATE INDEX post_variant_open ON post_variant(state) "
+        "WHERE state IN ('publishing', 'unknown')"
+    )
+    # Images live in the file so the workspace stays self-contained; `position` orders
+    # them as the networks will show them.
+    db.execute(
+        """CREATE TABLE post_media (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            mime TEXT NOT NULL,
+            alt TEXT NOT NULL DEFAULT '',
+            filename TEXT NOT NULL DEFAULT '',
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX post_media_post ON post_media(post_id, position)")
+    # Every change of a post (who, when, what), including the runner's claims and the
+    # recoveries after a crash; a variant's rows name it.
+    db.execute(
+        """CREATE TABLE post_history (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+            variant_id INTEGER REFERENCES post_variant(id) ON DELETE SET NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL,
+            from_state TEXT NOT NULL DEFAULT '',
+            to_state TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    db.execute("CREATE INDEX post_history_post ON post_history(post_id, id)")
+    db.execute(
+        "CREATE INDEX post_history_variant ON post_history(variant_id) WHERE variant_id IS NOT NULL"
+    )
+    db.execute(
+        """CREATE TABLE post_comment (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            author TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL,
+            for_client INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX post_comment_post ON post_comment(post_id, id)")
+    # Posting slots per channel ("Tue 09:00"), local wall-clock times in the client's zone.
+    db.execute(
+        """CREATE TABLE posting_slot (
+            channel TEXT NOT NULL CHECK (channel IN ('mastodon', 'bluesky', 'wordpress',
+                'x', 'linkedin', 'instagram', 'facebook')),
+            weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+            at TEXT NOT NULL,
+            PRIMARY KEY (channel, weekday, at)
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
@@ -441,6 +598,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "interactions, contacts and teams", _v6_interactions),
     Migration(7, "rules, canned replies, escalation matrix, playbook", _v7_rules_replies_playbook),
     Migration(8, "interactions indexed for search", _v8_interaction_search),
+    Migration(9, "posts, variants, media, history, accounts, posting slots", _v9_posts),
 )
 LATEST = MIGRATIONS[-1].version
 

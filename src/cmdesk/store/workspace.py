@@ -30,11 +30,13 @@ from cmdesk.store.errors import WorkspaceCorrupt, WorkspaceTooNew
 from cmdesk.store.lock import WorkspaceLock
 
 if TYPE_CHECKING:
+    from cmdesk.store.accounts import Accounts
     from cmdesk.store.contacts import Contacts
     from cmdesk.store.escalation import Escalation
     from cmdesk.store.interactions import Interactions
     from cmdesk.store.mentions import Mentions
     from cmdesk.store.playbook import Playbook
+    from cmdesk.store.posts import Posts
     from cmdesk.store.replies import Replies
     from cmdesk.store.rules import Rules
     from cmdesk.store.segments import Segments
@@ -113,6 +115,13 @@ class Workspace:
             if not db.execute("SELECT 1 FROM client WHERE id = 1").fetchone():
                 db.close()
                 raise WorkspaceCorrupt(path, _("the client profile is missing"))
+            # Holding the lock proves no other live program is sending posts from this
+            # file: any left `publishing` were cut off by a crash, and become `unknown`.
+            try:
+                ws.posts.recover_after_crash()
+            except BaseException:
+                db.close()
+                raise
             return ws
         except BaseException:
             lock.release()
@@ -301,6 +310,18 @@ class Workspace:
         from cmdesk.store.playbook import Playbook
 
         return Playbook(self)
+
+    @cached_property
+    def posts(self) -> Posts:
+        from cmdesk.store.posts import Posts
+
+        return Posts(self)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from cmdesk.store.accounts import Accounts
+
+        return Accounts(self)
 
     # -- transactions ----------------------------------------------------------------------
 
