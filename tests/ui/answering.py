@@ -31,3 +31,14 @@ def activate(qtbot, widget) -> None:
     with qtbot.waitActive(widget):
         widget.show()
         widget.activateWindow()
+
+
+def shown_panel(qtbot, cls, ws: Workspace | None):
+    """A workspace panel with its tasks run inline and no modal box, shown and active."""
+    from cmdesk.ui.tasks import SyncTaskManager
+
+    panel = cls(SyncTaskManager(), interactive=False)
+    qtbot.addWidget(panel)
+    panel.set_workspace(ws)
+    activate(qtbot, panel)
+    return panel

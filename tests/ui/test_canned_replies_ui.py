@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from answering import activate, answering_workspace, empty_workspace
+from answering import activate, answering_workspace, empty_workspace, shown_panel
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
@@ -130,10 +130,7 @@ def test_picker_language_and_empty_states(qtbot, ws: Workspace, tmp_path: Path) 
 
 
 def test_replies_are_added_edited_deleted_and_brought_back(qtbot, ws: Workspace) -> None:
-    panel = CannedRepliesPanel(SyncTaskManager(), interactive=False)
-    qtbot.addWidget(panel)
-    panel.set_workspace(ws)
-    activate(qtbot, panel)
+    panel = shown_panel(qtbot, CannedRepliesPanel, ws)
     dialog = panel.new_reply()
     assert dialog is not None
     qtbot.addWidget(dialog)

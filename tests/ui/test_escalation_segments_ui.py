@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from answering import activate, answering_workspace, dump, empty_workspace
+from answering import activate, answering_workspace, dump, empty_workspace, shown_panel
 from PySide6.QtCore import Qt
 
 from cmdesk.core.clock import utc_now
@@ -26,10 +26,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
 
 @pytest.fixture
 def editor(qtbot, ws: Workspace) -> EscalationEditor:
-    made = EscalationEditor(SyncTaskManager(), interactive=False)
-    qtbot.addWidget(made)
-    made.set_workspace(ws)
-    activate(qtbot, made)
+    made = shown_panel(qtbot, EscalationEditor, ws)
     return made
 
 
@@ -129,10 +126,7 @@ def test_segments_are_computed_and_unhappy_regulars_listed(qtbot, ws: Workspace)
 
 
 def test_a_chosen_period_and_an_empty_one(qtbot, ws: Workspace) -> None:
-    panel = SegmentsPanel(SyncTaskManager(), interactive=False)
-    qtbot.addWidget(panel)
-    panel.set_workspace(ws)
-    activate(qtbot, panel)
+    panel = shown_panel(qtbot, SegmentsPanel, ws)
     panel.period.setCurrentIndex(panel.period.findData("custom"))
     assert panel.since.isVisible() and panel.until.isVisible()
     panel.since.setDate(panel.since.date().addYears(-3))

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from answering import activate, answering_workspace, dump, empty_workspace
+from answering import activate, answering_workspace, dump, empty_workspace, shown_panel
 from PySide6.QtCore import Qt
 
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.dialogs.inbox_rule import InboxRuleDialog
-from cmdesk.ui.tasks import SyncTaskManager
+from cmdesk.ui.tasks import SyncTaskManager, TaskManager
 from cmdesk.ui.widgets.inbox_rules import InboxRulesPanel
 
 
@@ -23,10 +23,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
 
 @pytest.fixture
 def panel(qtbot, ws: Workspace) -> InboxRulesPanel:
-    view = InboxRulesPanel(SyncTaskManager(), interactive=False)
-    qtbot.addWidget(view)
-    view.set_workspace(ws)
-    activate(qtbot, view)
+    view = shown_panel(qtbot, InboxRulesPanel, ws)
     return view
 
 
@@ -154,3 +151,23 @@ def test_no_rule_yet_explains_what_rules_do(qtbot, tmp_path: Path) -> None:
         assert not view.apply_button.isEnabled() and not view.edit_button.isEnabled()
         view.set_workspace(None)
         assert not view.new_button.isEnabled()
+
+
+def test_the_test_runs_off_the_gui_thread_and_only_the_latest_is_shown(qtbot, ws) -> None:
+    tasks = TaskManager()
+    dialog = InboxRuleDialog(ws, tasks)
+    qtbot.addWidget(dialog)
+    dialog.query.setText("colis")
+    dialog.add_tags.setText("a")
+    dialog.run_test()
+    assert not dialog.test_button.isEnabled() and dialog.summary.text() == "Testing…"
+    dialog.query.setText("merci")  # changed its mind: the first answer is not shown
+    dialog.run_test()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=5000)
+    assert dialog.tested is not None
+    assert (
+        dialog.tested.changed_ids
+        == ws.rules.test(dialog.rule_conditions(), dialog.rule_actions()).changed_ids
+    )
+    assert all("merci" in o.before.text.lower() for o in dialog.tested.changed)
+    tasks.wait()

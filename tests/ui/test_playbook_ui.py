@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from answering import activate, answering_workspace, empty_workspace
+from answering import answering_workspace, empty_workspace, shown_panel
 from PySide6.QtCore import Qt
 
 from cmdesk.core.playbook import SECTIONS
@@ -25,10 +25,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
 
 @pytest.fixture
 def view(qtbot, ws: Workspace) -> PlaybookView:
-    made = PlaybookView(SyncTaskManager(), interactive=False)
-    qtbot.addWidget(made)
-    made.set_workspace(ws)
-    activate(qtbot, made)
+    made = shown_panel(qtbot, PlaybookView, ws)
     return made
 
 
