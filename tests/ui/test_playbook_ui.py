@@ -85,9 +85,21 @@ def test_export_html_and_pdf_with_what_is_typed(qtbot, ws: Workspace, tmp_path: 
     tasks.wait()
 
 
+def test_the_proposed_file_name_is_in_the_interface_language(view: PlaybookView) -> None:
+    from cmdesk.i18n import set_language
+
+    assert view.default_path("pdf").name == "fournil-playbook.pdf"
+    set_language("fr")
+    try:
+        assert view.default_path("html").name == "fournil-guide-de-marque.html"
+    finally:
+        set_language("en")
+
+
 def test_a_failed_export_says_why(qtbot, view: PlaybookView, tmp_path: Path) -> None:
     view.export("html", tmp_path / "missing-folder" / "guide.html")
     assert "No such file" in view.last_error or "missing-folder" in view.last_error
+    assert view.state.text() == "All changes saved."
     assert view.exported is None
 
 

@@ -11,6 +11,7 @@ the targets and the teams come from the workspace itself.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -274,14 +275,10 @@ class PlaybookView(WorkspacePanel):
         if ws is None:
             return
         if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-            name = f"{ws.profile().slug}-{_('playbook')}.{fmt}"
             chosen, _filter = QFileDialog.getSaveFileName(
                 self,
                 _("Export the playbook"),
-                str(Path(folder) / name),
+                str(self.default_path(fmt)),
                 _(FORMAT_FILTERS[fmt]),
             )
             if not chosen:
@@ -298,6 +295,23 @@ class PlaybookView(WorkspacePanel):
 
         self.state.setText(_("Exporting…"))
         self.read(_("Exporting the playbook"), work, self._exported, _("Nothing was exported"))
+
+    def failed(self, title: str) -> Callable[[BaseException], None]:
+        show = super().failed(title)
+
+        def shown(exc: BaseException) -> None:
+            self._mark()  # no "Exporting…" left behind
+            show(exc)
+
+        return shown
+
+    def default_path(self, fmt: str) -> Path:
+        """Where the file dialog proposes to write the export: the documents folder."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        slug = self.ws.profile().slug if self.ws is not None else "cmdesk"
+        # As a file name: no spaces, so it survives being mailed or uploaded.
+        name = _("{client}-playbook.{extension}").format(client=slug, extension=fmt)
+        return Path(folder) / name
 
     def _exported(self, path: Path) -> None:
         self.exported = path
