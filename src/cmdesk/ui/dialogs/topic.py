@@ -8,58 +8,20 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from cmdesk.core.monitoring import Topic
-from cmdesk.core.query import (
-    ENGLISH_KEYWORDS,
-    FRENCH_KEYWORDS,
-    And,
-    Not,
-    Or,
-    Query,
-    QuerySyntaxError,
-    Term,
-    parse,
-)
-from cmdesk.core.query import to_text as query_text
-from cmdesk.core.query import tokens as query_tokens
-from cmdesk.i18n import N_, _, current_language
+from cmdesk.core.query import QuerySyntaxError, parse
+from cmdesk.i18n import N_, _
 from cmdesk.store.workspace import Workspace
+from cmdesk.ui.widgets.query_builder import FIELD_LABELS, QueryBuilder, build_query
 
+__all__ = ["FIELD_LABELS", "PRIORITY_LABELS", "TopicDialog", "build_query"]
 PRIORITY_LABELS = (N_("Normal"), N_("Important"), N_("Urgent: alert me"))
-FIELD_LABELS = {
-    "": N_("anywhere"),
-    "title": N_("in the title"),
-    "text": N_("in the text"),
-    "author": N_("in the author"),
-    "source": N_("in the source's name"),
-}
-
-
-def build_query(
-    all_words: str, phrase: str, any_words: str, none_words: str, field: str = ""
-) -> Query | None:
-    """The query the builder's boxes describe, or None when they are all empty."""
-    where = field or None
-    parts: list[Query] = [Term((w,), where) for w in query_tokens(all_words)]
-    if query_tokens(phrase):
-        parts.append(Term(tuple(query_tokens(phrase)), where))
-    alternatives = [Term((w,), where) for w in query_tokens(any_words)]
-    if len(alternatives) == 1:
-        parts.append(alternatives[0])
-    elif alternatives:
-        parts.append(Or(tuple(alternatives)))
-    if not parts:
-        return None
-    parts += [Not(Term((w,), where)) for w in query_tokens(none_words)]
-    return parts[0] if len(parts) == 1 else And(tuple(parts))
 
 
 class TopicDialog(QDialog):
@@ -105,26 +67,13 @@ class TopicDialog(QDialog):
         help_text.setEnabled(False)
         layout.addWidget(help_text)
 
-        builder = QGroupBox(_("Build the query"))
-        builder.setCheckable(True)
-        builder.setChecked(not topic)
-        grid = QFormLayout(builder)
-        self.all_words = QLineEdit()
-        self.phrase = QLineEdit()
-        self.any_words = QLineEdit()
-        self.none_words = QLineEdit()
-        self.where = QComboBox()
-        for key, label in FIELD_LABELS.items():
-            self.where.addItem(_(label), key)
-        grid.addRow(_("All these words"), self.all_words)
-        grid.addRow(_("This exact phrase"), self.phrase)
-        grid.addRow(_("Any of these words"), self.any_words)
-        grid.addRow(_("None of these words"), self.none_words)
-        grid.addRow(_("Where"), self.where)
-        write = QPushButton(_("Write the query"))
-        write.clicked.connect(self.write_query)
-        grid.addRow("", write)
-        layout.addWidget(builder)
+        self.builder = QueryBuilder(checked=not topic)
+        self.builder.written_out.connect(self._written)
+        # The boxes by name, for the tests and the screenshots.
+        self.all_words, self.phrase = self.builder.all_words, self.builder.phrase
+        self.any_words, self.none_words = self.builder.any_words, self.builder.none_words
+        self.where = self.builder.where
+        layout.addWidget(self.builder)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -135,19 +84,13 @@ class TopicDialog(QDialog):
         self.run_test()
 
     def write_query(self) -> None:
-        built = build_query(
-            self.all_words.text(),
-            self.phrase.text(),
-            self.any_words.text(),
-            self.none_words.text(),
-            self.where.currentData() or "",
-        )
-        if built is None:
+        self.builder.write_query()
+
+    def _written(self, text: str) -> None:
+        if not text:
             self.test.setText(_("Fill in at least one box above the last one."))
             return
-        # The operators in the interface's language; the query reads the same in both.
-        french = current_language() == "fr"
-        self.query.setText(query_text(built, FRENCH_KEYWORDS if french else ENGLISH_KEYWORDS))
+        self.query.setText(text)
         self.run_test()
 
     def run_test(self) -> bool:

@@ -1,0 +1,141 @@
+"""Screenshots of the answering widgets, each alone, on a client with sample data.
+
+These widgets (inbox rules, canned replies, escalation, tone, playbook, segments) are
+embedded in several views; drawn alone here, so each can be checked for clipped text in
+both languages. Run under a real X server, like tools/screenshots.py:
+`xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tools/widget_screenshots.py`.
+`--extra` adds the empty states and the reply dialog (for review, not for the guide).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--languages", default="fr,en")
+    parser.add_argument("--extra", action="store_true")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
+
+    from PySide6.QtWidgets import QApplication
+
+    from cmdesk.app import install_translators
+    from cmdesk.core.client import ClientProfile
+    from cmdesk.i18n import set_language
+    from cmdesk.store.demo_answering import populate_answering
+    from cmdesk.store.workspace import Workspace
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = ClientProfile(name="Le Fournil de Léa", slug="fournil", timezone="Europe/Paris")
+        ws = Workspace.create(Path(tmp) / "fournil.cmdesk", profile)
+        empty = Workspace.create(Path(tmp) / "vide.cmdesk", ClientProfile(name="Vide", slug="v"))
+        populate_answering(ws)
+        for language in args.languages.split(","):
+            set_language(language)
+            install_translators(app, language)
+            for name, make, size in shots(ws, empty, args.extra):
+                widget = make()
+                widget.resize(*size)
+                widget.show()
+                settle(app)
+                path = args.out / f"{language}-answering-{name}.png"
+                widget.grab().save(str(path))
+                print(f"  {path}")
+                widget.close()
+                widget.deleteLater()
+                settle(app)
+        ws.close()
+        empty.close()
+    return 0
+
+
+def shots(ws: Any, empty: Any, extra: bool) -> list[tuple[str, Callable[[], Any], tuple[int, int]]]:
+    from cmdesk.ui.dialogs.inbox_rule import InboxRuleDialog
+    from cmdesk.ui.tasks import SyncTaskManager
+    from cmdesk.ui.views.playbook import PlaybookView
+    from cmdesk.ui.widgets.canned_replies import CannedRepliesPanel, ReplyDialog, ReplyPicker
+    from cmdesk.ui.widgets.escalation import EscalationEditor
+    from cmdesk.ui.widgets.inbox_rules import InboxRulesPanel
+    from cmdesk.ui.widgets.segments import SegmentsPanel
+    from cmdesk.ui.widgets.tone_panel import TonePanel
+
+    tasks = SyncTaskManager()
+
+    def panel(cls: Any, workspace: Any = ws) -> Callable[[], Any]:
+        def make() -> Any:
+            widget = cls(tasks, interactive=False)
+            widget.set_workspace(workspace)
+            return widget
+
+        return make
+
+    def rule_dialog() -> Any:
+        dialog = InboxRuleDialog(ws, tasks, ws.rules.all()[0])
+        dialog.run_test()
+        return dialog
+
+    def picker() -> Any:
+        anonymous = ws.interactions.add("Quels sont vos horaires ?", channel="x")
+        dialog = ReplyPicker(ws, tasks, interaction_id=anonymous.id)
+        dialog.search.setText("horaires")
+        return dialog
+
+    def tone(workspace: Any = ws) -> Callable[[], Any]:
+        def make() -> Any:
+            widget = TonePanel()
+            widget.set_workspace(workspace)
+            return widget
+
+        return make
+
+    def playbook() -> Any:
+        view = panel(PlaybookView)()
+        view.sections.setCurrentRow(1)
+        return view
+
+    found = [
+        ("rules", panel(InboxRulesPanel), (900, 420)),
+        ("rule-dialog", rule_dialog, (920, 760)),
+        ("reply-picker", picker, (820, 440)),
+        ("replies", panel(CannedRepliesPanel), (640, 460)),
+        ("escalation", panel(EscalationEditor), (820, 620)),
+        ("tone", tone(), (340, 520)),
+        ("playbook", playbook, (1200, 640)),
+        ("segments", panel(SegmentsPanel), (1000, 520)),
+    ]
+    if extra:
+        found += [
+            ("empty-rules", panel(InboxRulesPanel, empty), (900, 300)),
+            ("empty-replies", panel(CannedRepliesPanel, empty), (640, 300)),
+            ("empty-escalation", panel(EscalationEditor, empty), (820, 520)),
+            ("empty-tone", tone(empty), (340, 300)),
+            ("empty-playbook", panel(PlaybookView, empty), (1200, 500)),
+            ("empty-segments", panel(SegmentsPanel, empty), (1000, 420)),
+            ("reply-dialog", lambda: ReplyDialog(ws, ws.replies.search()[0]), (720, 560)),
+        ]
+    return found
+
+
+def settle(app: Any) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    for _ in range(5):
+        app.processEvents()
+    loop = QEventLoop()
+    QTimer.singleShot(200, loop.quit)
+    loop.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
