@@ -39,6 +39,7 @@ from cmdesk.store.errors import WorkspaceCorrupt
 from cmdesk.store.location import location_warning
 from cmdesk.store.paths import WORKSPACE_SUFFIX, Home
 from cmdesk.store.workspace import Workspace
+from cmdesk.ui.dialogs.answering import AnsweringDialog
 from cmdesk.ui.dialogs.errors import show_error
 from cmdesk.ui.dialogs.new_client import NewClientDialog
 from cmdesk.ui.dialogs.switcher import ClientSwitcher
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self.teams_editor.message.connect(self._status_message)
         self.settings_view.add_box(self.teams_editor)
         self.welcome: WelcomeView | None = None
+        self.answering: AnsweringDialog | None = None
         self.nav.currentRowChanged.connect(self._section_changed)
 
         self.status = TaskStatus(self.tasks)
@@ -216,6 +218,7 @@ class MainWindow(QMainWindow):
         built = InteractionsView(self.tasks, interactive=self.interactive)
         built.message.connect(self._status_message)
         built.contact_requested.connect(self.show_contact)
+        built.playbook_requested.connect(lambda: self.show_answering("playbook"))
         self._install("interactions", built)
         return built
 
@@ -280,6 +283,17 @@ class MainWindow(QMainWindow):
         self.capture_action = action(
             _("Log an interaction…"), "Ctrl+Shift+N", lambda: self.capture(), work_menu
         )
+        work_menu.addSeparator()
+        action(
+            _("Rules, canned replies and escalation…"),
+            "Ctrl+Shift+R",
+            lambda: self.show_answering("rules"),
+            work_menu,
+        )
+        action(_("Client playbook…"), None, lambda: self.show_answering("playbook"), work_menu)
+        action(
+            _("Participation segments…"), None, lambda: self.show_answering("segments"), work_menu
+        )
         self.import_csv_action = action(
             _("Import a CSV file…"), "Ctrl+Shift+I", self.import_csv, work_menu
         )
@@ -314,6 +328,24 @@ class MainWindow(QMainWindow):
             return
         self.show_section("interactions")
         self.interactions_view.import_csv()
+
+    def show_answering(self, tab: str) -> None:
+        """The answering window (rules, replies, escalation, playbook, segments), built on
+        first use and kept; not modal."""
+        if self.workspace is None:
+            return
+        if self.answering is None:
+            self.answering = AnsweringDialog(self.tasks, self, interactive=self.interactive)
+            for panel in self.answering.panels():
+                panel.message.connect(self._status_message)
+            self.answering.segments.contact_activated.connect(self.show_contact)
+            self.answering.set_workspace(self.workspace)
+        self.answering.show_tab(tab)
+
+    def _flush_answering(self) -> None:
+        """Typed playbook text is saved before its workspace is closed."""
+        if self.answering is not None and self.workspace is not None:
+            self.answering.flush()
 
     def convert_mention(self, mention_id: int) -> None:
         self.show_section("interactions")
@@ -364,6 +396,7 @@ class MainWindow(QMainWindow):
     def set_workspace(self, ws: Workspace) -> None:
         old = self.workspace
         if old is not None:
+            self._flush_answering()
             self.previous = old.path
             old.close()
         self.workspace = ws
@@ -415,6 +448,7 @@ class MainWindow(QMainWindow):
 
     def close_workspace(self) -> None:
         if self.workspace is not None:
+            self._flush_answering()
             self.tasks.writer.waitForDone()
             self.previous = self.workspace.path
             self.workspace.close()
@@ -708,7 +742,8 @@ class MainWindow(QMainWindow):
     def _parts(self) -> tuple[Any, ...]:
         """The screens that show the workspace: each loads it and follows its changes."""
         built = (v for v in self.views.values() if isinstance(v, InteractionsView | ContactsView))
-        return (self.monitoring_view, *built, self.teams_editor)
+        extra = (self.answering,) if self.answering is not None else ()
+        return (self.monitoring_view, *built, self.teams_editor, *extra)
 
     # -- refreshing --------------------------------------------------------------------------
 
@@ -838,6 +873,7 @@ class MainWindow(QMainWindow):
         self.tasks.cancel_all()
         self.tasks.wait()
         if self.workspace is not None:
+            self._flush_answering()
             self.workspace.close()
             self.workspace = None
         super().closeEvent(event)

@@ -47,10 +47,12 @@ from cmdesk.store.interactions import OPEN_STATUSES, InteractionFilter
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.models.interactions import PRIORITY_LABELS, InteractionListModel
 from cmdesk.ui.tasks import TaskContext, TaskManager
+from cmdesk.ui.widgets.canned_replies import attach_reply_picker
 from cmdesk.ui.widgets.feedback import EmptyState, failure_reporter, run_write
 from cmdesk.ui.widgets.fields import choice_box
 from cmdesk.ui.widgets.interaction_pane import InteractionPane
 from cmdesk.ui.widgets.lists import list_table, search_bar
+from cmdesk.ui.widgets.tone_panel import TonePanel
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 # The left column: the open ones first (what needs doing), those past their response-time
@@ -61,6 +63,7 @@ VIEWS = ("open", "overdue", "all", *STATUS_LABELS)
 class InteractionsView(QWidget):
     message = Signal(str)  # for the status bar
     contact_requested = Signal(int)  # show a contact in the Contacts section
+    playbook_requested = Signal()  # open the client's playbook (from the tone panel)
 
     def __init__(
         self, tasks: TaskManager, parent: QWidget | None = None, *, interactive: bool = True
@@ -161,6 +164,13 @@ class InteractionsView(QWidget):
         self.pane.link_refused.connect(
             lambda url: self.message.emit(_("This link was not opened: {url}").format(url=url))
         )
+        # Beside the reply: the playbook's tone of voice, and Ctrl+Space for a canned reply.
+        self.tone = TonePanel()
+        self.tone.setMaximumHeight(160)
+        self.tone.edit_requested.connect(self.playbook_requested)
+        self.pane.reply_aids_layout.addWidget(self.tone)
+        self.pane.reply_aids.show()
+        attach_reply_picker(self.pane.reply, self.tasks, self._reply_context)
         right.addWidget(self.pane)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 3)
@@ -206,8 +216,15 @@ class InteractionsView(QWidget):
 
     # -- workspace ---------------------------------------------------------------------------
 
+    def _reply_context(self) -> tuple[Workspace, Interaction, None] | None:
+        """What a canned reply is filled in for: the interaction shown, if any."""
+        if self.ws is None or self.pane.current is None:
+            return None
+        return self.ws, self.pane.current, None
+
     def set_workspace(self, ws: Workspace | None) -> None:
         self.ws = ws
+        self.tone.set_workspace(ws)
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -222,6 +239,7 @@ class InteractionsView(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if self.ws is None:
             return
+        self.tone.on_changes(changes)
         if changes.teams or changes.workspace:
             self._fill_teams()
         if changes.interactions or changes.contacts or changes.teams or changes.workspace:

@@ -171,7 +171,10 @@ class InteractionPane(QWidget):
         column.addWidget(self.reply_aids)
         self.reply = QPlainTextEdit()
         self.reply.setPlaceholderText(
-            _("Write the answer you sent (or will send) here, then record it.")
+            _(
+                "Write the answer you sent (or will send) here, then record it. "
+                "Ctrl+Space inserts a canned reply."
+            )
         )
         self.reply.setTabChangesFocus(True)
         column.addWidget(self.reply, 1)
