@@ -265,7 +265,9 @@ def test_reply_is_recorded_beside_the_contacts_history(qtbot, view, ws) -> None:
     assert pane.history_title.text() == "History with Léa Bonnet"
     assert len(history) == 1 and "Merci pour l'accueil" in history[0]  # her other message
     assert pane.times.text() == "No response yet"
-    assert not pane.reply_aids.isVisibleTo(pane)  # nothing to show there yet
+    # Above the reply: the playbook's tone, not written yet, with the way to write it.
+    assert pane.reply_aids.isVisibleTo(pane)
+    assert view.tone.stack.currentIndex() == 1 and view.tone.edit.isVisibleTo(view.tone)
     qtbot.keyClick(view.table, Qt.Key.Key_R)
     assert pane.reply.hasFocus()
     qtbot.keyClicks(pane.reply, "Bonjour ")  # QTest types ASCII only; the rest is pasted
