@@ -86,6 +86,7 @@ def _interaction_json(item: Interaction) -> dict[str, object]:
         "status": item.status,
         "team_id": item.team_id,
         "mention_id": item.mention_id,
+        "post_id": item.post_id,
         "reply": item.reply,
         "tags": list(item.tags),
         "first_response_at": _when(item.first_response_at),
@@ -154,6 +155,9 @@ def cmd_interactions_add(args: argparse.Namespace, home: Home, out: Output) -> i
             type=args.type or "",
             priority=args.priority,
         )
+        if args.post is not None:
+            ws.interactions.set_post([item.id], args.post)
+            item = ws.interactions.get(item.id)
     data = _interaction_json(item)
     data["contact_created"] = created
     lines = [
@@ -392,6 +396,9 @@ def register(
         "--priority", type=int, default=0, choices=(0, 1, 2),
         help=_("0 normal, 1 important, 2 urgent"),
     )  # fmt: skip
+    p.add_argument(
+        "--post", type=int, metavar="ID", help=_("the client's post it is about (posts list)")
+    )
     p = command(sub, "list", _("the interactions, newest first"), cmd_interactions_list)
     p.add_argument("--status", choices=STATUSES, help=_("only this status"))
     p.add_argument("--type", choices=TYPES, help=_("only this type"))

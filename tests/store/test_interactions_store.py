@@ -343,3 +343,14 @@ def test_contact_update_and_tags(ws: Workspace) -> None:
         ws.contacts.update(ines.id, phone="0600")
     with pytest.raises(InvalidData, match="Unknown channel"):
         ws.contacts.add_handle(ines.id, "myspace", "ines")
+
+
+def test_an_interaction_links_to_a_post_and_is_unlinked_when_the_post_goes(ws: Workspace) -> None:
+    item = ws.interactions.add("Trop belle la galette !", channel="mastodon")
+    post = ws.posts.create("La galette est là", ["mastodon"])
+    ws.interactions.set_post([item.id], post.id)
+    assert ws.interactions.get(item.id).post_id == post.id
+    with pytest.raises(NotFound):
+        ws.interactions.set_post([item.id], post.id + 100)
+    ws.posts.delete(post.id)  # never went out: it can go
+    assert ws.interactions.get(item.id).post_id is None

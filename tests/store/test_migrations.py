@@ -178,6 +178,15 @@ def _seed_v9(db: sqlite3.Connection) -> None:
         (now,),
     )
     db.execute("INSERT INTO posting_slot(channel, weekday, at) VALUES ('mastodon', 1, '09:00')")
+    # A comment under the post, and an interaction pointing at a post that never existed.
+    db.execute("UPDATE interaction SET post_id = 4 WHERE id = 6")
+    db.execute("UPDATE interaction SET post_id = 99 WHERE id = 5")
+
+
+def _seed_v10(db: sqlite3.Connection) -> None:
+    _seed_v9(db)
+    # Version 10 keeps no link to a missing post (deleting a post unlinks them).
+    db.execute("UPDATE interaction SET post_id = NULL WHERE id = 5")
 
 
 # Representative data written by each released schema version. A new migration must
@@ -193,6 +202,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _seed_v7,
     8: _seed_v8,
     9: _seed_v9,
+    10: _seed_v10,
 }
 
 
@@ -298,6 +308,7 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
             assert ws.posts.page() == [] and ws.accounts.all() == []
         if version >= 9:
             _check_v9_data(ws)
+            assert [ws.interactions.get(i).post_id for i in (5, 6)] == [None, 4]
         schema = _schema(ws.db)
 
     assert schema == _fresh_schema(tmp_path)

@@ -455,3 +455,15 @@ def test_overdue_interactions_have_their_own_list(qtbot, view, ws) -> None:
     view.on_changes(Changes(interactions=True))
     assert view.model.rowCount() == 0
     assert "Nothing overdue" in view.empty.text.text()
+
+
+def test_an_interaction_is_linked_to_the_post_it_comments(qtbot, view, ws) -> None:
+    view.link_post()  # no post yet: said so, nothing asked
+    post = ws.posts.create("La galette des rois est arrivée 👑", ["mastodon"], title="Galette")
+    ws.posts.create("Horaires de Noël", ["facebook"])
+    first = view.pane.current.id
+    entries = pick_in_menu(qtbot, Qt.Key.Key_2)  # the newest post comes first
+    view.link_post()
+    assert any("Galette" in e for e in entries) and any("no post" in e for e in entries)
+    assert ws.interactions.get(first).post_id == post.id
+    assert "about our post “Galette”" in view.pane.meta.text()

@@ -389,6 +389,13 @@ class Interactions:
             self.ws.contacts.get(contact_id)
         return self._set("contact_id", ids, contact_id)
 
+    def set_post(self, ids: Iterable[int], post_id: int | None) -> Changes:
+        """Link interactions to the client's post they are about (a comment under it, a
+        reply to it), or unlink them with None."""
+        if post_id is not None:
+            self.ws.posts.get(post_id)  # NotFound, in plain words, for a wrong id
+        return self._set("post_id", ids, post_id)
+
     def set_sentiment(self, interaction_id: int, sentiment: str, reason: str = "") -> Changes:
         """The user's correction: kept, and never overwritten by a later estimate."""
         check_known(sentiment, SENTIMENTS, _("sentiment"))

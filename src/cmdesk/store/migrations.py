@@ -589,6 +589,23 @@ def _v9_posts(db: sqlite3.Connection) -> None:
     )
 
 
+def _v10_interaction_post(db: sqlite3.Connection) -> None:
+    # An interaction about one of the client's posts (a comment under it, a reply to it)
+    # links to the post; the column came with version 6, before posts existed. Ids left
+    # by nothing are cleared, a deleted post unlinks its interactions, and the post's
+    # comments are found through the index.
+    db.execute(
+        "UPDATE interaction SET post_id = NULL "
+        "WHERE post_id IS NOT NULL AND post_id NOT IN (SELECT id FROM post)"
+    )
+    db.execute("CREATE INDEX interaction_post ON interaction(post_id) WHERE post_id IS NOT NULL")
+    db.execute(
+        """CREATE TRIGGER post_delete_unlinks_interactions AFTER DELETE ON post BEGIN
+            UPDATE interaction SET post_id = NULL WHERE post_id = old.id;
+        END"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
@@ -599,6 +616,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "rules, canned replies, escalation matrix, playbook", _v7_rules_replies_playbook),
     Migration(8, "interactions indexed for search", _v8_interaction_search),
     Migration(9, "posts, variants, media, history, accounts, posting slots", _v9_posts),
+    Migration(10, "interactions linked to posts", _v10_interaction_post),
 )
 LATEST = MIGRATIONS[-1].version
 

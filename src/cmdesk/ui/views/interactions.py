@@ -45,7 +45,7 @@ from cmdesk.i18n import _
 from cmdesk.store import inbox
 from cmdesk.store.interactions import OPEN_STATUSES, InteractionFilter
 from cmdesk.store.workspace import Workspace
-from cmdesk.ui.models.interactions import PRIORITY_LABELS, InteractionListModel
+from cmdesk.ui.models.interactions import PRIORITY_LABELS, InteractionListModel, first_line
 from cmdesk.ui.tasks import TaskContext, TaskManager
 from cmdesk.ui.widgets.canned_replies import attach_reply_picker
 from cmdesk.ui.widgets.feedback import EmptyState, failure_reporter, run_write
@@ -363,6 +363,30 @@ class InteractionsView(QWidget):
             else []
         )
         self.pane.show_interaction(item, contact, history)
+        if item.post_id is not None:
+            post = ws.posts.get(item.post_id)
+            about = _("about our post “{title}”").format(
+                title=first_line(post.title or post.text, 60)
+            )
+            self.pane.meta.setText(f"{self.pane.meta.text()} · {about}")
+
+    def link_post(self) -> None:
+        """Say which of the client's posts the selected interactions are about (a comment
+        under it, a reply to it): the recent ones are offered, newest first."""
+        ids = self.selected_ids()
+        if not ids or self.ws is None:
+            return
+        posts = self.ws.posts.page(limit=30)
+        if not posts:
+            self.message.emit(_("No post yet: posts are written in the Posts section."))
+            return
+        options: list[tuple[str, int | None]] = [
+            (first_line(p.title or p.text, 70), p.id) for p in posts
+        ]
+        options.append((_("no post"), None))
+        post_id = self.choose(_("About which post?"), options, self._current_value("post_id"))
+        if post_id is not ...:
+            self._write(_("Linking to the post"), lambda ws: ws.interactions.set_post(ids, post_id))
 
     def show_interaction(self, interaction_id: int) -> None:
         """Select an interaction in the list, widening the filters if they hide it."""
@@ -555,6 +579,7 @@ class InteractionsView(QWidget):
             (_("Set the status… (S)"), self.set_status),
             (_("Close or reopen (E)"), self.close_selected),
             (_("Add a tag…"), self.add_tag),
+            (_("About one of our posts…"), self.link_post),
             (_("Reply (R)"), self.pane.focus_reply),
         ):
             menu.addAction(label).triggered.connect(slot)
