@@ -1,7 +1,8 @@
 """How often fast capture proposes the right type, sentiment and language.
 
-Runs `cmdesk.core.interactions.propose` (type) and `cmdesk.core.classify.estimate`
-(language, sentiment) on the labelled messages of tests/data/messages.csv and prints, for
+Runs `cmdesk.core.interactions.propose` (type and sentiment, as fast capture proposes
+them: a complaint or a crisis told without a telling word leans negative) and
+`cmdesk.core.classify.estimate` (language) on the labelled messages of tests/data/messages.csv and prints, for
 the tuning half and the evaluation half side by side: accuracy per type, per sentiment and
 per language, and the type confusion matrix of each half. Word lists are tuned on the
 tuning half only; a gap between the two columns is overfitting.
@@ -65,9 +66,9 @@ def run(path: Path = DATA) -> tuple[list[Outcome], float]:
                 sentiment=row["sentiment"],
                 found_language=found.language,
                 found_type=proposal.type,
-                found_sentiment=found.sentiment,
+                found_sentiment=proposal.sentiment,
                 type_reason=proposal.type_reason,
-                sentiment_reason=found.reason,
+                sentiment_reason=proposal.sentiment_reason,
             )
         )
     return outcomes, time.perf_counter() - started

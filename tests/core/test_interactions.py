@@ -202,3 +202,17 @@ def test_contact_display_name_falls_back_to_a_handle() -> None:
     assert Contact(id=3, name="Inès").display_name == "Inès"
     assert Contact(id=3, handles=(("instagram", "ines"),)).display_name == "@ines"
     assert Contact(id=3).display_name == "#3"
+
+
+def test_a_complaint_without_a_telling_word_is_proposed_negative() -> None:
+    from cmdesk.core.classify import readable_reason
+
+    proposal = propose("Toujours pas livré depuis lundi")
+    assert (proposal.type, proposal.sentiment) == ("complaint", "negative")
+    assert proposal.sentiment_reason == "[complaint]"
+    set_language("fr")
+    try:
+        assert readable_reason(proposal.sentiment_reason, "x") == "une réclamation"
+    finally:
+        set_language("en")
+    assert propose("Merci, tout était parfait").sentiment == "positive"  # nothing leans

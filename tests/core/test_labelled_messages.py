@@ -22,9 +22,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "messages.csv"
 COLUMNS = ["id", "text", "language", "type", "sentiment", "split"]
 
 # Reached on the tuning half when the word lists were last changed (type 88.3%,
-# sentiment 87.0%, language 96.9%), less a margin for a word moved here or there.
+# sentiment 92.0% as proposed, language 96.9%), less a margin for a word moved here or there.
 TYPE_FLOOR = 0.85
-SENTIMENT_FLOOR = 0.83
+SENTIMENT_FLOOR = 0.89
 LANGUAGE_FLOOR = 0.94
 EACH_TYPE_FLOOR = 0.70
 # A false crisis escalates to management: at most this many on the tuning half.
@@ -100,9 +100,9 @@ def test_type_proposals_hold_on_the_tuning_half() -> None:
 
 
 def test_sentiment_and_language_hold_on_the_tuning_half() -> None:
-    found = [(row, estimate(row["text"])) for row in TUNING]
-    sentiment = sum(row["sentiment"] == guess.sentiment for row, guess in found)
-    language = sum(row["language"] == guess.language for row, guess in found)
+    found = [(row, estimate(row["text"]), propose(row["text"])) for row in TUNING]
+    sentiment = sum(row["sentiment"] == proposal.sentiment for row, _g, proposal in found)
+    language = sum(row["language"] == guess.language for row, guess, _p in found)
     assert _share(TUNING, sentiment) >= SENTIMENT_FLOOR
     assert _share(TUNING, language) >= LANGUAGE_FLOOR
 

@@ -26,6 +26,7 @@ from cmdesk.core.lexicon import (
     SENTIMENT,
     STOPWORDS,
 )
+from cmdesk.i18n import N_, _
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 # Words and clause ends in one pass. A negation does not reach past the end of its clause
@@ -293,4 +294,16 @@ def readable_reason(reason: str, text: str) -> str:
     spelled: dict[str, str] = {}
     for word in _ANY_WORD_RE.findall(text):
         spelled.setdefault(fold(word), word.lower())
-    return re.sub(r"[a-z0-9]+", lambda m: spelled.get(m.group(0), m.group(0)), reason)
+    marked = _KIND_RE.split(reason)  # the kind of message the sentiment was inferred from
+    return "".join(
+        _(_KINDS[part[1:-1]])
+        if _KIND_RE.fullmatch(part)
+        else re.sub(r"[a-z0-9]+", lambda m: spelled.get(m.group(0), m.group(0)), part)
+        for part in marked
+    )
+
+
+# A proposal's sentiment inferred from its type (core.interactions.propose) is stored as
+# this marker in the reason, shown in the reader's language.
+_KINDS = {"complaint": N_("a complaint"), "crisis": N_("a crisis")}
+_KIND_RE = re.compile(r"(\[(?:complaint|crisis)\])")
