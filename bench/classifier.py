@@ -2,9 +2,10 @@
 
 Runs `cmdesk.core.interactions.propose` (type and sentiment, as fast capture proposes
 them: a complaint or a crisis told without a telling word leans negative) and
-`cmdesk.core.classify.estimate` (language) on the labelled messages of tests/data/messages.csv and prints, for
-the tuning half and the evaluation half side by side: accuracy per type, per sentiment and
-per language, and the type confusion matrix of each half. Word lists are tuned on the
+`cmdesk.core.classify.estimate` (language) on the labelled messages of
+tests/data/messages.csv and prints, for the tuning half and the evaluation half side by
+side: accuracy per type, per sentiment and per language, and the type confusion matrix of
+each half. Word lists are tuned on the
 tuning half only; a gap between the two columns is overfitting.
 
 Run with `make bench` (or `python bench/classifier.py`). `--errors` lists the tuning half's
