@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from cmdesk.cli_interactions import _shortened, _when
 from cmdesk.cli_monitor import ClientPath, Output
+from cmdesk.core.accounts import Account
 from cmdesk.core.errors import InvalidData, UsageError
 from cmdesk.core.images import check_size
 from cmdesk.core.posts import PostState
 from cmdesk.core.publication import (
     CHANNELS,
-    AccountRecord,
     HistoryEntry,
     MediaItem,
     Post,
@@ -48,7 +48,7 @@ def _read(home: Home, args: argparse.Namespace) -> Workspace:
     return Workspace.open_readonly(_client_path(home, args.client))
 
 
-def _account_json(account: AccountRecord) -> dict[str, object]:
+def _account_json(account: Account) -> dict[str, object]:
     return {
         "id": account.id,
         "network": account.network,
