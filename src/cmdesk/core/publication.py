@@ -232,6 +232,7 @@ _ACTION_LABELS = {
     "settled": N_("state updated from its channels"),
     "claimed": N_("sending started"),
     "published": N_("published"),
+    "handed": N_("handed to the network, which publishes it at its time"),
     "retry": N_("will be tried again"),
     "failed": N_("failed"),
     "unknown": N_("no clear answer from the network"),
