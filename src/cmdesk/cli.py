@@ -340,7 +340,7 @@ def build_parser(*, everything: bool = True) -> argparse.ArgumentParser:
 
 
 def _declare_commands(commands: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
-    from cmdesk import cli_interactions, cli_monitor, cli_playbook, cli_posts
+    from cmdesk import cli_interactions, cli_monitor, cli_playbook, cli_posts, cli_publish
 
     clients_p = commands.add_parser(
         "clients", help=_("list and manage clients"), description=_("List and manage clients.")
@@ -393,6 +393,7 @@ def _declare_commands(commands: Any, command: Callable[..., argparse.ArgumentPar
     cli_interactions.register(commands, command, _client_path)
     cli_playbook.register(commands, command, _client_path)  # adds to `teams` and `contacts` too
     cli_posts.register(commands, command, _client_path)
+    cli_publish.register(commands, command, _client_path)  # adds to `accounts` too
 
 
 def main(argv: Sequence[str] | None = None) -> int:

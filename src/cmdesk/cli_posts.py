@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from cmdesk.cli_interactions import _shortened, _when
 from cmdesk.cli_monitor import ClientPath, Output
+from cmdesk.core.accounts import Account
 from cmdesk.core.errors import InvalidData, UsageError
 from cmdesk.core.images import check_size
 from cmdesk.core.posts import PostState
 from cmdesk.core.publication import (
     CHANNELS,
-    AccountRecord,
     HistoryEntry,
     MediaItem,
     Post,
@@ -48,14 +48,15 @@ def _read(home: Home, args: argparse.Namespace) -> Workspace:
     return Workspace.open_readonly(_client_path(home, args.client))
 
 
-def _account_json(account: AccountRecord) -> dict[str, object]:
+def account_json(account: Account) -> dict[str, object]:
     return {
         "id": account.id,
-        "network": account.network,
+        "network": account.network.value,
         "name": account.display_name,
         "label": account.label,
         "server": account.server,
         "handle": account.username,
+        "needs_reconnect": account.needs_reconnect,
     }
 
 
@@ -141,7 +142,7 @@ def cmd_accounts_list(args: argparse.Namespace, home: Home, out: Output) -> int:
         f"{a.id:>4}  {channel_name(a.network):<10} {a.display_name}  {a.server}" for a in accounts
     ]
     out.emit(
-        [_account_json(a) for a in accounts],
+        [account_json(a) for a in accounts],
         "\n".join(lines) or _("No publishing account yet."),
     )
     return 0

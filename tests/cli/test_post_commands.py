@@ -99,9 +99,11 @@ def test_accounts_list(cli, client, home: Path) -> None:
     listed = cli("--json", "accounts", "list").json
     assert listed == [
         {"id": 2, "network": "bluesky", "name": "fournil.bsky.social (Bluesky)", "label": "",
-         "server": "https://bsky.social", "handle": "fournil.bsky.social"},
+         "server": "https://bsky.social", "handle": "fournil.bsky.social",
+         "needs_reconnect": False},
         {"id": 1, "network": "mastodon", "name": "Fournil (Mastodon)",
-         "label": "Fournil (Mastodon)", "server": "https://mastodon.social", "handle": "lea"},
+         "label": "Fournil (Mastodon)", "server": "https://mastodon.social", "handle": "lea",
+         "needs_reconnect": False},
     ]  # fmt: skip
     assert "Fournil (Mastodon)" in cli("accounts", "list").out
     # A post to a network with one account goes through it.

@@ -7,11 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cmdesk.core.accounts import Account
+from cmdesk.core.networks import Network
 from cmdesk.core.post_entities import bluesky_facets, find_urls, is_tld
 from cmdesk.core.post_text import (
     ImageFacts,
     MastodonLimits,
-    Network,
     count_article,
     count_post,
     graphemes,

@@ -19,6 +19,7 @@ from pds import BlueskyUser, Pds, official_facets
 from cmdesk.core.errors import InvalidData
 from cmdesk.core.post_entities import bluesky_facets
 from cmdesk.core.post_text import graphemes
+from cmdesk.core.publication import new_idempotency_key
 from cmdesk.core.redaction import MASK, redact
 from cmdesk.publish import bluesky
 from cmdesk.publish.base import (
@@ -28,7 +29,6 @@ from cmdesk.publish.base import (
     OutcomeUnknown,
     PostContent,
     TooLarge,
-    new_idempotency_key,
 )
 from cmdesk.publish.bluesky import BlueskyConnector, record_key
 from cmdesk.store.secrets import MemorySecrets

@@ -15,7 +15,8 @@ from loopback import Fault
 from mastodon_server import MastodonServer
 
 from cmdesk.core.accounts import Account
-from cmdesk.core.post_text import Network
+from cmdesk.core.networks import Network
+from cmdesk.core.publication import new_idempotency_key
 from cmdesk.core.redaction import MASK, redact
 from cmdesk.publish import mastodon as mastodon_api
 from cmdesk.publish.base import (
@@ -27,7 +28,6 @@ from cmdesk.publish.base import (
     Timeout,
     TooLarge,
     Transient,
-    new_idempotency_key,
 )
 from cmdesk.publish.mastodon import MastodonConnector
 from cmdesk.store.secrets import MemorySecrets

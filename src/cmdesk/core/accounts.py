@@ -2,7 +2,8 @@
 
 Stored as one row of the workspace (everything here is not secret) plus one keyring entry
 named by `secret_name` (tokens, application passwords), so a workspace file handed to a
-client carries no credential, and deleting the account deletes both.
+client carries no credential, and deleting the account deletes both. The same value is
+what the connectors receive and what the workspace lists (then with its row id).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from cmdesk.core.post_text import NETWORK_NAMES, Network
+from cmdesk.core.networks import DIRECT_NETWORKS, NETWORK_NAMES, Network
 
-# Networks cmdesk publishes to itself; the others are assisted (text copied, compose
-# page opened, "mark as published").
-DIRECT_NETWORKS = (Network.MASTODON, Network.BLUESKY, Network.WORDPRESS)
+# The option set when a network refused the credentials (its value: when, ISO 8601): the
+# account is listed as "reconnect" until a connection test succeeds again.
+NEEDS_RECONNECT = "needs_reconnect"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Account:
     # the entryway, the WordPress API root, the Mastodon app's client id).
     options: dict[str, str] = field(default_factory=dict)
     uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Set once the workspace keeps it (its row id and when it was added).
+    id: int | None = field(default=None, compare=False)
+    created_at: datetime | None = field(default=None, compare=False)
 
     @property
     def secret_name(self) -> str:
@@ -46,6 +51,10 @@ class Account:
     @property
     def direct(self) -> bool:
         return self.network in DIRECT_NETWORKS
+
+    @property
+    def needs_reconnect(self) -> bool:
+        return bool(self.options.get(NEEDS_RECONNECT))
 
     def to_row(self) -> dict[str, Any]:
         return {
@@ -69,4 +78,6 @@ class Account:
             remote_id=row.get("remote_id") or "",
             options={str(k): str(v) for k, v in options.items()},
             uid=row["uid"],
+            id=row.get("id"),
+            created_at=row.get("created_at"),
         )

@@ -24,11 +24,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Literal
 
 import regex
 
+from cmdesk.core.networks import NETWORK_NAMES, Network
 from cmdesk.core.post_entities import (
     Span,
     bluesky_facets,
@@ -38,27 +38,6 @@ from cmdesk.core.post_entities import (
     mastodon_user,
 )
 from cmdesk.i18n import _, ngettext
-
-
-class Network(StrEnum):
-    X = "x"
-    MASTODON = "mastodon"
-    BLUESKY = "bluesky"
-    LINKEDIN = "linkedin"
-    INSTAGRAM = "instagram"
-    FACEBOOK = "facebook"
-    WORDPRESS = "wordpress"
-
-
-NETWORK_NAMES: dict[Network, str] = {
-    Network.X: "X",
-    Network.MASTODON: "Mastodon",
-    Network.BLUESKY: "Bluesky",
-    Network.LINKEDIN: "LinkedIn",
-    Network.INSTAGRAM: "Instagram",
-    Network.FACEBOOK: "Facebook",
-    Network.WORDPRESS: "WordPress",
-}
 
 Unit = Literal["weighted", "graphemes", "utf16", "words"]
 Severity = Literal["error", "warning", "note"]

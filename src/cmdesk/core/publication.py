@@ -9,7 +9,6 @@ move the post's state machine allows.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,26 +18,14 @@ from typing import Any
 
 from cmdesk.core.client import check_timezone
 from cmdesk.core.errors import InvalidData
+from cmdesk.core.networks import Network, network_name
 from cmdesk.core.posts import TRANSITIONS, PostState, after_crash
 from cmdesk.core.schedule import AmbiguousTime, Recurrence, WallKind, resolve
 from cmdesk.i18n import N_, _
 
-# The networks a post goes to; the same values as the connectors' Network, so a variant's
-# channel names its connector. Brand names: not translated.
-CHANNEL_NAMES = {
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "wordpress": "WordPress",
-    "x": "X",
-    "linkedin": "LinkedIn",
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-}
-CHANNELS = tuple(CHANNEL_NAMES)
-
-
-def channel_name(channel: str) -> str:
-    return CHANNEL_NAMES.get(channel, channel)
+# The networks a post goes to: a variant's channel names its connector (core.networks).
+CHANNELS = tuple(n.value for n in Network)
+channel_name = network_name
 
 
 class VariantState(Enum):
@@ -103,11 +90,23 @@ def settle(current: PostState, variants: Iterable[VariantState]) -> PostState:
 
 
 def new_idempotency_key(now: datetime | None = None) -> str:
-    """The key sent with every attempt at one variant, so the network can tell a retry
-    from a new post: "<milliseconds since 1970>-<16 hex digits>", the format the
-    connectors expect (the time lets Bluesky derive a record key that sorts by time)."""
+    """The key stored with a variant and sent with every attempt at it, so the network
+    can tell a retry from a new post: "<milliseconds since 1970>-<16 hex digits>". The
+    time lets Bluesky derive a record key that sorts like the post's time
+    (publish.bluesky.record_key); the random part keeps two posts apart."""
     moment = now or datetime.now(UTC)
     return f"{int(moment.timestamp() * 1000):013d}-{secrets.token_hex(8)}"
+
+
+def parse_idempotency_key(key: str) -> tuple[int, int] | None:
+    """(milliseconds, random bits) of a key made by new_idempotency_key, else None."""
+    millis, _sep, rest = key.partition("-")
+    if not (millis.isdigit() and len(rest) == 16):
+        return None
+    try:
+        return int(millis), int(rest, 16)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -194,45 +193,6 @@ class PostComment:
     for_client: bool  # False: internal to the agency, never in an approval pack
 
 
-@dataclass(frozen=True)
-class AccountRecord:
-    """A publishing account as the workspace keeps it: nothing secret. Its credentials
-    are one keyring entry named `secret_name` (store.secrets), so a workspace handed to
-    the client carries none. The columns are those of the connectors' Account."""
-
-    id: int
-    uid: str
-    network: str
-    server: str  # base address: the Mastodon instance, the Bluesky PDS, the WordPress site
-    username: str  # the handle (acct, Bluesky handle, WordPress login)
-    label: str  # the user's own name for it, shown in lists
-    remote_id: str
-    options: dict[str, str]
-    created_at: datetime
-
-    @property
-    def secret_name(self) -> str:
-        return f"account:{self.uid}"
-
-    @property
-    def display_name(self) -> str:
-        if self.label:
-            return self.label
-        return f"{self.username or self.server} ({channel_name(self.network)})"
-
-    def row(self) -> dict[str, Any]:
-        """The account as the connectors' Account.from_row reads it."""
-        return {
-            "uid": self.uid,
-            "network": self.network,
-            "server": self.server,
-            "username": self.username,
-            "label": self.label,
-            "remote_id": self.remote_id,
-            "options": json.dumps(self.options, sort_keys=True, ensure_ascii=False),
-        }
-
-
 def checked_link(url: str) -> str:
     """A post's link, or a published post's address: empty, or a web address."""
     url = url.strip()
@@ -272,6 +232,7 @@ _ACTION_LABELS = {
     "settled": N_("state updated from its channels"),
     "claimed": N_("sending started"),
     "published": N_("published"),
+    "handed": N_("handed to the network, which publishes it at its time"),
     "retry": N_("will be tried again"),
     "failed": N_("failed"),
     "unknown": N_("no clear answer from the network"),

@@ -14,14 +14,14 @@ are the two failures users of scheduling tools complain about most:
 
 from __future__ import annotations
 
-import secrets as _random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
 
 from cmdesk.core.accounts import Account
 from cmdesk.core.errors import NetworkError
-from cmdesk.core.post_text import NETWORK_NAMES, ImageFacts, Network
+from cmdesk.core.networks import NETWORK_NAMES, Network
+from cmdesk.core.post_text import ImageFacts
 from cmdesk.i18n import _
 
 
@@ -113,7 +113,7 @@ class PostContent:
     text: str = ""
     media: tuple[Media, ...] = ()
     language: str = ""  # BCP 47 ("fr", "en-GB"); "" lets the network guess
-    # The same for every attempt at the same post (see new_idempotency_key): Mastodon
+    # The same for every attempt at the same post (core.publication.new_idempotency_key): Mastodon
     # replays the first answer, Bluesky refuses a second record with the same key.
     idempotency_key: str = ""
     # When the network should publish it; in the future, only for connectors whose
@@ -180,26 +180,6 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def new_idempotency_key(now: datetime | None = None) -> str:
-    """A key to store with a post when it is claimed, and to send with every attempt.
-
-    "<milliseconds since 1970>-<16 hex digits>": the time lets Bluesky derive a record key
-    that sorts like the post's time; the random part keeps two posts apart."""
-    moment = now or datetime.now(UTC)
-    return f"{int(moment.timestamp() * 1000):013d}-{_random.token_hex(8)}"
-
-
-def parse_idempotency_key(key: str) -> tuple[int, int] | None:
-    """(milliseconds, random bits) of a key made by new_idempotency_key, else None."""
-    millis, _sep, rest = key.partition("-")
-    if not (millis.isdigit() and len(rest) == 16):
-        return None
-    try:
-        return int(millis), int(rest, 16)
-    except ValueError:
-        return None
 
 
 def due_now(content: PostContent, now: datetime | None = None) -> bool:

@@ -28,8 +28,10 @@ import httpx
 
 from cmdesk.core.accounts import Account
 from cmdesk.core.errors import InvalidData
+from cmdesk.core.networks import Network
 from cmdesk.core.post_entities import bluesky_facets
-from cmdesk.core.post_text import BLUESKY_IMAGE_BYTES, Network
+from cmdesk.core.post_text import BLUESKY_IMAGE_BYTES
+from cmdesk.core.publication import parse_idempotency_key
 from cmdesk.core.redaction import remember_for_redaction
 from cmdesk.i18n import _
 from cmdesk.publish import credentials
@@ -43,7 +45,6 @@ from cmdesk.publish.base import (
     RemotePost,
     TooLarge,
     due_now,
-    parse_idempotency_key,
 )
 from cmdesk.publish.http import Api, Response, check_base_url, parse_time, utc_stamp
 from cmdesk.store.secrets import SecretStore

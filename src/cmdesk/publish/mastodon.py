@@ -26,7 +26,9 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from cmdesk.core.accounts import Account
-from cmdesk.core.post_text import MastodonLimits, Network
+from cmdesk.core.networks import Network
+from cmdesk.core.post_text import MastodonLimits
+from cmdesk.core.publication import new_idempotency_key
 from cmdesk.core.redaction import remember_for_redaction
 from cmdesk.i18n import _
 from cmdesk.monitor.sanitize import html_to_text
@@ -41,7 +43,6 @@ from cmdesk.publish.base import (
     TooLarge,
     Transient,
     due_now,
-    new_idempotency_key,
 )
 from cmdesk.publish.http import Api, Response, check_base_url, parse_time, utc_stamp
 from cmdesk.store.secrets import SecretStore

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import httpx
 
 from cmdesk.core.accounts import Account
-from cmdesk.core.post_text import Network
+from cmdesk.core.networks import Network
 from cmdesk.core.redaction import remember_for_redaction
 from cmdesk.i18n import _
 from cmdesk.publish import credentials

@@ -13,11 +13,12 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cmdesk.core.accounts import NEEDS_RECONNECT, Account
 from cmdesk.core.changes import Changes
 from cmdesk.core.clock import iso_now, parse_iso
 from cmdesk.core.errors import InvalidData, NotFound
 from cmdesk.core.interactions import check_known
-from cmdesk.core.publication import CHANNELS, AccountRecord
+from cmdesk.core.publication import CHANNELS
 from cmdesk.i18n import _
 
 if TYPE_CHECKING:
@@ -27,18 +28,10 @@ if TYPE_CHECKING:
 _COLUMNS = "id, uid, network, server, username, label, remote_id, options, created_at"
 
 
-def _row(row: Sequence[Any]) -> AccountRecord:
-    return AccountRecord(
-        id=row[0],
-        uid=row[1],
-        network=row[2],
-        server=row[3],
-        username=row[4],
-        label=row[5],
-        remote_id=row[6],
-        options={str(k): str(v) for k, v in json.loads(row[7] or "{}").items()},
-        created_at=parse_iso(row[8]),
-    )
+def _row(row: Sequence[Any]) -> Account:
+    fields = dict(zip(_COLUMNS.split(", "), row, strict=True))
+    fields["created_at"] = parse_iso(fields["created_at"])
+    return Account.from_row(fields)
 
 
 def _server(server: str) -> str:
@@ -52,12 +45,12 @@ class Accounts:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def all(self) -> list[AccountRecord]:
+    def all(self) -> list[Account]:
         with self.ws.reading() as db:
             rows = db.execute(f"SELECT {_COLUMNS} FROM account ORDER BY network, id").fetchall()
         return [_row(r) for r in rows]
 
-    def get(self, account_id: int) -> AccountRecord:
+    def get(self, account_id: int) -> Account:
         with self.ws.reading() as db:
             row = db.execute(
                 f"SELECT {_COLUMNS} FROM account WHERE id = ?", (account_id,)
@@ -66,7 +59,7 @@ class Accounts:
             raise NotFound(_("There is no account {id}.").format(id=account_id))
         return _row(row)
 
-    def find(self, name: str) -> AccountRecord | None:
+    def find(self, name: str) -> Account | None:
         """An account by its label, its handle (with or without "@") or its id."""
         wanted = name.strip().lstrip("@").casefold()
         for account in self.all():
@@ -88,7 +81,7 @@ class Accounts:
         remote_id: str = "",
         options: dict[str, str] | None = None,
         uid: str | None = None,
-    ) -> AccountRecord:
+    ) -> Account:
         """Record an account (its secret goes to the keyring with `save_secret`)."""
         check_known(network, CHANNELS, _("network"))
         server = _server(server)
@@ -124,6 +117,31 @@ class Accounts:
             account_id = int(cursor.lastrowid or 0)
             self.ws.record("account.added", f"{network} {username or server}")
         return self.get(account_id)
+
+    def keep(self, account: Account) -> Account:
+        """Record an account a connector just connected (its secret, under the same uid,
+        is already in the keyring)."""
+        return self.add(
+            account.network.value,
+            account.server,
+            account.username,
+            label=account.label,
+            remote_id=account.remote_id,
+            options=account.options,
+            uid=account.uid,
+        )
+
+    def set_needs_reconnect(self, account_id: int, when: str | None) -> Changes:
+        """Mark the account as refused by its network (`when`, ISO 8601), or clear the
+        mark (None) once a connection test succeeded."""
+        with self.ws.atomic():
+            options = dict(self.get(account_id).options)
+            if when is None:
+                if options.pop(NEEDS_RECONNECT, None) is None:
+                    return Changes()
+            else:
+                options[NEEDS_RECONNECT] = when
+            return self.update(account_id, options=options)
 
     def update(self, account_id: int, **fields: Any) -> Changes:
         """Change the label, server, handle, remote id or options (e.g. learnt when the

@@ -127,10 +127,29 @@ class Publishing:
             time=format_when(variant.due_at, zone)
         )
 
-    def confirm(self, variant_id: int, remote_id: str, url: str) -> Changes:
+    def confirm(
+        self, variant_id: int, remote_id: str, url: str, scheduled_at: datetime | None = None
+    ) -> Changes:
         """The network took it: `published` with its id and address, and the post becomes
-        published when all its variants are, in one transaction."""
+        published when all its variants are, in one transaction. With `scheduled_at` the
+        network holds it and publishes it itself then (Mastodon's scheduled statuses, a
+        WordPress future article): there is nothing left for cmdesk to send, so it is
+        `published` too, at that time, and its history says it was handed over."""
         url = checked_link(url)
+        if scheduled_at is not None:
+            self._move(
+                variant_id,
+                V.PUBLISHED,
+                "handed",
+                detail=f"{to_iso(scheduled_at)} {url or remote_id}",
+                sets={
+                    "remote_id": remote_id,
+                    "url": url,
+                    "error": "",
+                    "published_at": to_iso(scheduled_at),
+                },
+            )
+            return Changes(posts=True)
         self._move(
             variant_id,
             V.PUBLISHED,
