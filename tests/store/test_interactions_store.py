@@ -354,3 +354,10 @@ def test_an_interaction_links_to_a_post_and_is_unlinked_when_the_post_goes(ws: W
         ws.interactions.set_post([item.id], post.id + 100)
     ws.posts.delete(post.id)  # never went out: it can go
     assert ws.interactions.get(item.id).post_id is None
+
+
+def test_a_page_of_the_inbox_carries_the_tags(ws: Workspace) -> None:
+    tagged = ws.interactions.add("Colis abîmé", channel="email", tags=("livraison", "colis"))
+    plain = ws.interactions.add("Merci !", channel="email")
+    page = {i.id: i.tags for i in ws.interactions.page()}
+    assert page == {tagged.id: ("colis", "livraison"), plain.id: ()}

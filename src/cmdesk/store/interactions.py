@@ -230,7 +230,16 @@ class Interactions:
                 "ORDER BY occurred_at DESC, id DESC LIMIT ?",
                 (*params, limit),
             ).fetchall()
-        return [_row(r) for r in rows]
+            tags: dict[int, list[str]] = {r[0]: [] for r in rows}
+            for start in range(0, len(rows), 500):  # the page's tags in one query per 500
+                chunk = [r[0] for r in rows[start : start + 500]]
+                for interaction_id, tag in db.execute(
+                    "SELECT interaction_id, tag FROM interaction_tag WHERE interaction_id IN "
+                    f"({','.join('?' * len(chunk))}) ORDER BY tag",
+                    chunk,
+                ):
+                    tags[interaction_id].append(tag)
+        return [_row(r, tuple(tags[r[0]])) for r in rows]
 
     def count(self, flt: InteractionFilter = InteractionFilter()) -> int:
         where, params = self._where(flt)
