@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cmdesk.cli_monitor import ClientPath, Output
+from cmdesk.cli_monitor import CLIENT, ClientPath, Output
 from cmdesk.core.classify import readable_reason
 from cmdesk.core.csv_dates import DATE_ORDERS
 from cmdesk.core.csv_fields import FIELDS
@@ -49,18 +49,8 @@ from cmdesk.store.interaction_import import (
 )
 from cmdesk.store.interactions import InteractionFilter
 from cmdesk.store.paths import Home
-from cmdesk.store.workspace import Workspace
 
-_client_path: ClientPath
-
-
-def _open(home: Home, args: argparse.Namespace) -> Workspace:
-    return Workspace.open(_client_path(home, args.client), app="cmdesk command line")
-
-
-def _read(home: Home, args: argparse.Namespace) -> Workspace:
-    """For commands that only read: they work while the app has the client open."""
-    return Workspace.open_readonly(_client_path(home, args.client))
+_open, _read = CLIENT.open, CLIENT.read
 
 
 def _when(value: datetime | None) -> str | None:
@@ -373,8 +363,7 @@ def _line_of_candidate(item: Candidate) -> str:
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
-    global _client_path
-    _client_path = client_path
+    CLIENT.path = client_path
     interactions = commands.add_parser(
         "interactions",
         help=_("log and list exchanges with the community"),

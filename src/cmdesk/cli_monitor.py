@@ -25,16 +25,29 @@ class Output(Protocol):
 
 
 ClientPath = Callable[[Home, str | None], Path]
-_client_path: ClientPath
 
 
-def _open(home: Home, args: argparse.Namespace) -> Workspace:
-    return Workspace.open(_client_path(home, args.client), app="cmdesk command line")
+class ClientFiles:
+    """Opens the client a command names (--client, else the only or the last one): how
+    its file is found is given by cli.py when it declares the commands."""
+
+    def __init__(self) -> None:
+        self.path: ClientPath | None = None
+
+    def file(self, home: Home, args: argparse.Namespace) -> Path:
+        assert self.path is not None, "the commands were not registered"
+        return self.path(home, args.client)
+
+    def open(self, home: Home, args: argparse.Namespace) -> Workspace:
+        return Workspace.open(self.file(home, args), app="cmdesk command line")
+
+    def read(self, home: Home, args: argparse.Namespace) -> Workspace:
+        """For commands that only read: they work while the app has the client open."""
+        return Workspace.open_readonly(self.file(home, args))
 
 
-def _read(home: Home, args: argparse.Namespace) -> Workspace:
-    """For commands that only read: they work while the app has the client open."""
-    return Workspace.open_readonly(_client_path(home, args.client))
+CLIENT = ClientFiles()
+_open, _read = CLIENT.open, CLIENT.read
 
 
 def _source_json(source: Source) -> dict[str, object]:
@@ -304,8 +317,7 @@ def cmd_alerts_list(args: argparse.Namespace, home: Home, out: Output) -> int:
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
-    global _client_path
-    _client_path = client_path
+    CLIENT.path = client_path
     feeds = commands.add_parser(
         "feeds", help=_("the sources a client follows"), description=_("Manage the sources.")
     )

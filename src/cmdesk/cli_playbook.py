@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from cmdesk.cli_monitor import ClientPath, Output
+from cmdesk.cli_monitor import CLIENT, ClientPath, Output
 from cmdesk.core.clock import utc_now
 from cmdesk.core.errors import NotFound, UsageError
 from cmdesk.core.escalation import format_target
@@ -30,16 +30,7 @@ from cmdesk.store.paths import Home
 from cmdesk.store.rules import RuleRun
 from cmdesk.store.workspace import Workspace
 
-_client_path: ClientPath
-
-
-def _open(home: Home, args: argparse.Namespace) -> Workspace:
-    return Workspace.open(_client_path(home, args.client), app="cmdesk command line")
-
-
-def _read(home: Home, args: argparse.Namespace) -> Workspace:
-    """For commands that only read: they work while the app has the client open."""
-    return Workspace.open_readonly(_client_path(home, args.client))
+_open, _read = CLIENT.open, CLIENT.read
 
 
 def _team_id(ws: Workspace, text: str) -> int:
@@ -416,8 +407,7 @@ def _subcommands(commands: Any, name: str) -> Any:
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
-    global _client_path
-    _client_path = client_path
+    CLIENT.path = client_path
     rules = commands.add_parser(
         "inbox-rules",
         help=_("automatic rules for new interactions"),

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cmdesk.cli_interactions import _shortened, _when
-from cmdesk.cli_monitor import ClientPath, Output
+from cmdesk.cli_monitor import CLIENT, ClientPath, Output
 from cmdesk.core.accounts import Account
 from cmdesk.core.errors import InvalidData, UsageError
 from cmdesk.core.images import check_size
@@ -34,18 +34,8 @@ from cmdesk.core.publication import (
 from cmdesk.core.schedule import AmbiguousTime, WallKind, resolve, to_local
 from cmdesk.i18n import _, format_when
 from cmdesk.store.paths import Home
-from cmdesk.store.workspace import Workspace
 
-_client_path: ClientPath
-
-
-def _open(home: Home, args: argparse.Namespace) -> Workspace:
-    return Workspace.open(_client_path(home, args.client), app="cmdesk command line")
-
-
-def _read(home: Home, args: argparse.Namespace) -> Workspace:
-    """For commands that only read: they work while the app has the client open."""
-    return Workspace.open_readonly(_client_path(home, args.client))
+_open, _read = CLIENT.open, CLIENT.read
 
 
 def account_json(account: Account) -> dict[str, object]:
@@ -306,8 +296,7 @@ def _show_lines(
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
-    global _client_path
-    _client_path = client_path
+    CLIENT.path = client_path
     accounts = commands.add_parser(
         "accounts",
         help=_("the client's publishing accounts"),

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from cmdesk.cli_monitor import ClientPath, Output
+from cmdesk.cli_monitor import CLIENT, ClientPath, Output
 from cmdesk.cli_playbook import _subcommands
 from cmdesk.cli_posts import account_json
 from cmdesk.core.accounts import Account
@@ -27,11 +27,7 @@ from cmdesk.store.errors import WorkspaceLocked
 from cmdesk.store.paths import Home
 from cmdesk.store.workspace import Workspace
 
-_client_path: ClientPath
-
-
-def _open(home: Home, args: argparse.Namespace) -> Workspace:
-    return Workspace.open(_client_path(home, args.client), app="cmdesk command line")
+_open = CLIENT.open
 
 
 def _secrets(ws: Workspace) -> Any:
@@ -138,7 +134,7 @@ def cmd_accounts_remove(args: argparse.Namespace, home: Home, out: Output) -> in
 
 def _targets(home: Home, args: argparse.Namespace) -> list[Any]:
     if args.client:
-        return [_client_path(home, args.client)]
+        return [CLIENT.file(home, args)]
     return [c.path for c in clients.list_clients(home) if not c.error]
 
 
@@ -193,8 +189,7 @@ def _outcome_json(outcome: Any) -> dict[str, object]:
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
-    global _client_path
-    _client_path = client_path
+    CLIENT.path = client_path
     sub = _subcommands(commands, "accounts")
     p = command(
         sub,
