@@ -136,7 +136,8 @@ class InteractionsView(QWidget):
         header.resizeSection(1, 130)
         header.resizeSection(3, min(widest(CHANNEL_LABELS.values()), 120))
         header.resizeSection(4, widest(TYPE_LABELS.values()))
-        header.resizeSection(5, widest(STATUS_LABELS.values()))
+        # The state is also in the left column and the detail pane: the message gets the room.
+        header.resizeSection(5, min(widest(STATUS_LABELS.values()), 130))
         header.resizeSection(6, 110)
         header.resizeSection(7, metrics.horizontalAdvance("28 déc. 2026 22:58") + 8)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
