@@ -340,7 +340,14 @@ def build_parser(*, everything: bool = True) -> argparse.ArgumentParser:
 
 
 def _declare_commands(commands: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
-    from cmdesk import cli_interactions, cli_monitor, cli_playbook, cli_posts, cli_publish
+    from cmdesk import (
+        cli_export,
+        cli_interactions,
+        cli_monitor,
+        cli_playbook,
+        cli_posts,
+        cli_publish,
+    )
 
     clients_p = commands.add_parser(
         "clients", help=_("list and manage clients"), description=_("List and manage clients.")
@@ -394,6 +401,7 @@ def _declare_commands(commands: Any, command: Callable[..., argparse.ArgumentPar
     cli_playbook.register(commands, command, _client_path)  # adds to `teams` and `contacts` too
     cli_posts.register(commands, command, _client_path)
     cli_publish.register(commands, command, _client_path)  # adds to `accounts` too
+    cli_export.register(commands, command, _client_path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

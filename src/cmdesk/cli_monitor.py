@@ -163,7 +163,7 @@ def cmd_refresh(args: argparse.Namespace, home: Home, out: Output) -> int:
     return int(ExitCode.NETWORK) if summary.feeds and summary.failed == summary.feeds else 0
 
 
-def _day_start(value: str, zone: ZoneInfo) -> datetime:
+def day_start(value: str, zone: ZoneInfo) -> datetime:
     """Midnight of a YYYY-MM-DD day in the client's time zone."""
     try:
         day = date.fromisoformat(value)
@@ -177,9 +177,9 @@ def _day_start(value: str, zone: ZoneInfo) -> datetime:
 def cmd_search(args: argparse.Namespace, home: Home, out: Output) -> int:
     with _read(home, args) as ws:
         zone = ws.profile().zone
-        since = _day_start(args.since, zone) if args.since else None
+        since = day_start(args.since, zone) if args.since else None
         # --until names the last day wanted: everything before the next day's start.
-        until = _day_start(args.until, zone) + timedelta(days=1) if args.until else None
+        until = day_start(args.until, zone) + timedelta(days=1) if args.until else None
         flt = MentionFilter(query=args.query, state="all", since=since, until=until)
         hits = ws.mentions.search(flt, limit=args.limit)
     out.emit(

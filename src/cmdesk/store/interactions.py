@@ -144,6 +144,20 @@ def insert(
     return interaction_id
 
 
+def tags_of(db: sqlite3.Connection, wanted: Sequence[int]) -> dict[int, list[str]]:
+    """The tags of these interactions, in name order, in one query per 500."""
+    tags: dict[int, list[str]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = list(wanted[start : start + 500])
+        for interaction_id, tag in db.execute(
+            "SELECT interaction_id, tag FROM interaction_tag WHERE interaction_id IN "
+            f"({','.join('?' * len(chunk))}) ORDER BY tag",
+            chunk,
+        ):
+            tags.setdefault(interaction_id, []).append(tag)
+    return tags
+
+
 @dataclass(frozen=True)
 class InteractionFilter:
     """What the inbox shows; every field set narrows it, the defaults show everything."""
@@ -230,16 +244,8 @@ class Interactions:
                 "ORDER BY occurred_at DESC, id DESC LIMIT ?",
                 (*params, limit),
             ).fetchall()
-            tags: dict[int, list[str]] = {r[0]: [] for r in rows}
-            for start in range(0, len(rows), 500):  # the page's tags in one query per 500
-                chunk = [r[0] for r in rows[start : start + 500]]
-                for interaction_id, tag in db.execute(
-                    "SELECT interaction_id, tag FROM interaction_tag WHERE interaction_id IN "
-                    f"({','.join('?' * len(chunk))}) ORDER BY tag",
-                    chunk,
-                ):
-                    tags[interaction_id].append(tag)
-        return [_row(r, tuple(tags[r[0]])) for r in rows]
+            tags = tags_of(db, [r[0] for r in rows])
+        return [_row(r, tuple(tags.get(r[0], ()))) for r in rows]
 
     def count(self, flt: InteractionFilter = InteractionFilter()) -> int:
         where, params = self._where(flt)

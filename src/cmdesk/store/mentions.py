@@ -479,6 +479,11 @@ class Mentions:
         where = " AND ".join(clauses) or "1"
         return f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {key} DESC", params
 
+    def select_sql(self, columns: str, flt: MentionFilter) -> tuple[str, list[Any]]:
+        """The query of the list with these columns, newest first (exports read it on a
+        connection of their own)."""
+        return self._select(columns, flt, None)
+
     def search_expression(self, text: str) -> str:
         """The FTS5 query for words typed in the search box: finished words exactly, the
         word being typed (no space after it yet) as any known word it starts."""

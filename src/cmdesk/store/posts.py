@@ -11,13 +11,13 @@ store.post_media; this class gathers them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cmdesk.core.changes import Changes
 from cmdesk.core.clock import iso_now, to_iso
-from cmdesk.core.errors import InvalidData
+from cmdesk.core.errors import InvalidData, NotFound
 from cmdesk.core.posts import PostState, check_transition
 from cmdesk.core.publication import (
     SETTLED_OR_SENT,
@@ -87,6 +87,28 @@ class Posts(Variants, Scheduling, Publishing, MediaAndComments):
                 )
             ]
             return [load_post(db, post_id) for post_id in ids]
+
+    def ids(self, state: PostState | None = None) -> list[int]:
+        """Every post's id (in one state), newest first."""
+        with self.ws.reading() as db:
+            return [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM post WHERE ? IS NULL OR state = ? ORDER BY id DESC",
+                    (state and state.value, state and state.value),
+                )
+            ]
+
+    def many(self, ids: Sequence[int]) -> list[Post]:
+        """These posts, in this order (those deleted meanwhile left out)."""
+        found = []
+        with self.ws.reading() as db:
+            for post_id in ids:
+                try:
+                    found.append(load_post(db, post_id))
+                except NotFound:
+                    continue
+        return found
 
     def between(self, start: datetime, end: datetime) -> list[Post]:
         """Posts with a time in [start, end), in time order: a calendar month or week."""

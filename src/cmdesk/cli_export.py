@@ -1,0 +1,183 @@
+"""Export commands: mentions, interactions, posts and contacts as CSV, XLSX or JSON, a
+whole workspace as JSON, and a new client from such a file."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from cmdesk.cli_monitor import CLIENT, ClientPath, Output, day_start
+from cmdesk.core.errors import UsageError
+from cmdesk.core.interactions import CHANNELS, STATUSES, TYPES
+from cmdesk.core.monitoring import SENTIMENTS
+from cmdesk.core.posts import PostState
+from cmdesk.i18n import _, ngettext
+from cmdesk.share.tables import FORMATS, write_table
+from cmdesk.store import exports
+from cmdesk.store.home import unique_slug
+from cmdesk.store.interactions import InteractionFilter
+from cmdesk.store.mentions import MentionFilter
+from cmdesk.store.paths import Home
+from cmdesk.store.portable import export_workspace, import_workspace, read_export
+from cmdesk.store.workspace import Workspace
+
+
+def _format(args: argparse.Namespace) -> str:
+    fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(
+            _("Give --format csv, xlsx or json (or an --out file ending in one of them).")
+        )
+    return str(fmt)
+
+
+def _rows(
+    kind: str, args: argparse.Namespace, ws: Workspace
+) -> tuple[exports.Rows, dict[str, Any]]:
+    """The rows of `kind` with the filters given, and those filters (for the JSON head)."""
+    if kind == "mentions":
+        zone = ws.profile().zone
+        since = day_start(args.since, zone) if args.since else None
+        until = day_start(args.until, zone) + timedelta(days=1) if args.until else None
+        flt = MentionFilter(
+            query=args.query or "",
+            state=args.state,
+            sentiment=args.sentiment or "",
+            tag=args.tag or "",
+            since=since,
+            until=until,
+        )
+        used = {
+            "query": args.query, "state": args.state, "sentiment": args.sentiment,
+            "tag": args.tag, "since": args.since, "until": args.until,
+        }  # fmt: skip
+        return exports.mentions(ws, flt), used
+    if kind == "interactions":
+        iflt = InteractionFilter(
+            status=args.status or "", type=args.type or "", channel=args.channel or ""
+        )
+        used = {"status": args.status, "type": args.type, "channel": args.channel,
+                "search": args.search}  # fmt: skip
+        return exports.interactions(ws, iflt, args.search or ""), used
+    if kind == "posts":
+        state = PostState(args.state) if args.state else None
+        return exports.posts(ws, state), {"state": args.state}
+    return exports.contacts(ws), {}
+
+
+def cmd_export(args: argparse.Namespace, home: Home, out: Output) -> int:
+    fmt = _format(args)
+    target = Path(args.out).expanduser()
+    with CLIENT.read(home, args) as ws:
+        rows, used = _rows(args.kind, args, ws)
+        about = {
+            "client": ws.profile().name,
+            "filters": {k: v for k, v in used.items() if v},
+        }
+        written = write_table(rows, target, fmt, about=about, delimiter=args.delimiter)
+    out.emit(
+        {"kind": args.kind, "format": fmt, "rows": written, "path": str(target)},
+        ngettext("{count} row written to {path}.", "{count} rows written to {path}.", written)
+        .format(count=written, path=target),
+    )  # fmt: skip
+    return 0
+
+
+def cmd_export_workspace(args: argparse.Namespace, home: Home, out: Output) -> int:
+    target = Path(args.out).expanduser()
+    with CLIENT.read(home, args) as ws:
+        summary = export_workspace(ws, target)
+    out.emit(
+        summary.as_json(),
+        _("The whole workspace ({rows} rows) is in {path}. It holds no password.").format(
+            rows=summary.rows, path=target
+        ),
+    )
+    return 0
+
+
+def cmd_import_workspace(args: argparse.Namespace, home: Home, out: Output) -> int:
+    source = Path(args.file).expanduser()
+    if not source.is_file():
+        raise UsageError(_("There is no file {path}.").format(path=source))
+    name = args.name
+    if not name:
+        header = next(read_export(source))
+        name = str(header[1].get("client") or source.stem)
+    home.ensure()
+    slug = unique_slug(home, name)
+    target = home.workspace_path(slug)
+    summary = import_workspace(source, target, name=name, slug=slug)
+    out.emit(
+        {**summary.as_json(), "client": name, "slug": slug},
+        _(
+            "New client “{name}” ({slug}) made from {file}: {rows} rows. Publishing accounts "
+            "must be connected again (passwords are never exported)."
+        ).format(name=name, slug=slug, file=source.name, rows=summary.rows),
+    )
+    return 0
+
+
+def register(
+    commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
+) -> None:
+    CLIENT.path = client_path
+    export = commands.add_parser(
+        "export",
+        help=_("export mentions, interactions, posts, contacts or the whole workspace"),
+        description=_(
+            "Export a client's mentions, interactions, posts or contacts (CSV, XLSX, JSON), "
+            "or the whole workspace as JSON."
+        ),
+    )
+    sub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    helps = {
+        "mentions": _("the mentions (monitoring)"),
+        "interactions": _("the interactions (inbox)"),
+        "posts": _("the posts"),
+        "contacts": _("the contacts (except those erased on request)"),
+    }
+    for kind, text in helps.items():
+        p = command(sub, kind, text, cmd_export)
+        p.set_defaults(kind=kind)
+        p.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
+        p.add_argument("--format", choices=FORMATS, help=_("default: from the file's suffix"))
+        p.add_argument(
+            "--delimiter", choices=[",", ";", "\t"],
+            help=_("CSV separator (default: ';' in French, ',' otherwise)"),
+        )  # fmt: skip
+        if kind == "mentions":
+            p.add_argument("--query", help=_("only the mentions these words find"))
+            p.add_argument(
+                "--state", default="all",
+                choices=["all", "inbox", "unread", "starred", "archived"],
+                help=_("which mentions (default: all)"),
+            )  # fmt: skip
+            p.add_argument("--sentiment", choices=SENTIMENTS, help=_("only this sentiment"))
+            p.add_argument("--tag", help=_("only the mentions with this tag"))
+            p.add_argument("--since", metavar="YYYY-MM-DD", help=_("from this day on"))
+            p.add_argument("--until", metavar="YYYY-MM-DD", help=_("up to this day, included"))
+        elif kind == "interactions":
+            p.add_argument("--status", choices=STATUSES, help=_("only this status"))
+            p.add_argument("--type", choices=TYPES, help=_("only this type"))
+            p.add_argument("--channel", choices=CHANNELS, help=_("only this channel"))
+            p.add_argument("--search", help=_("only the interactions these words find"))
+        elif kind == "posts":
+            p.add_argument(
+                "--state", choices=[s.value for s in PostState], help=_("only this state")
+            )
+    p = command(
+        sub, "workspace", _("everything of the client as one JSON file"), cmd_export_workspace
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the JSON file to write"))
+    p = command(
+        commands,
+        "import-workspace",
+        _("make a new client from a workspace exported as JSON"),
+        cmd_import_workspace,
+    )
+    p.add_argument("file", metavar="FILE", help=_("the JSON file `export workspace` wrote"))
+    p.add_argument("--name", help=_("the new client's name (default: the exported one)"))

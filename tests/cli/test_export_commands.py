@@ -1,0 +1,75 @@
+"""`cmdesk export …` and `cmdesk import-workspace`: what a script or a scheduled task runs."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cmdesk.store.workspace import Workspace
+from exports_data import fill
+
+
+@pytest.fixture
+def client(cli, home: Path) -> Path:
+    made = cli("clients", "create", "Fournil de Léa", "--slug", "lea", "--timezone", "Europe/Paris")
+    assert made.code == 0, made.err
+    path = home / "clients" / "lea.cmdesk"
+    with Workspace.open(path) as ws:
+        fill(ws)
+    return path
+
+
+def test_each_kind_in_each_format(cli, client: Path, tmp_path: Path) -> None:
+    expected = {"mentions": 5, "interactions": 2, "posts": 2, "contacts": 2}
+    for kind, count in expected.items():
+        for fmt in ("csv", "xlsx", "json"):
+            out = tmp_path / f"{kind}.{fmt}"
+            run = cli("--json", "export", kind, "--out", str(out))
+            assert run.code == 0, run.err
+            assert run.json == {"kind": kind, "format": fmt, "rows": count, "path": str(out)}
+        lines = (tmp_path / f"{kind}.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert len(list(csv.reader(lines))) == count + 1
+        assert load_workbook(tmp_path / f"{kind}.xlsx").active.max_row == count + 1
+        assert len(json.loads((tmp_path / f"{kind}.json").read_text())["rows"]) == count
+
+
+def test_filters_and_format_option(cli, client: Path, tmp_path: Path) -> None:
+    out = tmp_path / "export.data"
+    run = cli("--json", "export", "mentions", "--query", "numero 2", "--format", "json",
+              "--out", str(out), "--since", "2026-03-10", "--until", "2026-03-10")  # fmt: skip
+    assert run.code == 0, run.err
+    doc = json.loads(out.read_text())
+    assert [m["title"] for m in doc["rows"]] == ["Réclamation numéro 2 à Lyon"]
+    assert doc["filters"] == {"query": "numero 2", "state": "all", "since": "2026-03-10",
+                              "until": "2026-03-10"}  # fmt: skip
+    run = cli("export", "interactions", "--channel", "email", "--out", str(tmp_path / "i.csv"),
+              "--delimiter", ";")  # fmt: skip
+    assert run.code == 0 and "1 row written" in run.out
+    assert (tmp_path / "i.csv").read_text(encoding="utf-8-sig").startswith("Id;Date;")
+    bad = cli("export", "posts", "--out", str(tmp_path / "posts.txt"))
+    assert bad.code == 2 and "--format csv, xlsx or json" in bad.err
+
+
+def test_workspace_round_trip_makes_a_new_client(
+    cli, client: Path, home: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "lea.json"
+    run = cli("--json", "export", "workspace", "--out", str(out))
+    assert run.code == 0, run.err
+    assert run.json["tables"]["mention"] == 5
+    imported = cli("--json", "import-workspace", str(out))
+    assert imported.code == 0, imported.err
+    assert (imported.json["client"], imported.json["slug"]) == ("Fournil de Léa", "fournil-de-lea")
+    listed = cli("--json", "clients", "list").json
+    assert sorted(c["slug"] for c in listed) == ["fournil-de-lea", "lea"]
+    again = cli("import-workspace", str(out), "--name", "Autre copie")
+    assert again.code == 0 and "Autre copie" in again.out and "connected again" in again.out
+    truncated = tmp_path / "cut.json"
+    truncated.write_text(out.read_text()[:2000])
+    failed = cli("import-workspace", str(truncated), "--name", "Cassé")
+    assert failed.code == 4 and "not a complete cmdesk workspace export" in failed.err
+    assert not (home / "clients" / "casse.cmdesk").exists()
