@@ -15,6 +15,7 @@ from cmdesk.core.interactions import CHANNELS, STATUSES, TYPES
 from cmdesk.core.monitoring import SENTIMENTS
 from cmdesk.core.posts import PostState
 from cmdesk.i18n import _, ngettext
+from cmdesk.share.handover import hand_over
 from cmdesk.share.tables import FORMATS, write_table
 from cmdesk.store import exports
 from cmdesk.store.home import unique_slug
@@ -121,6 +122,22 @@ def cmd_import_workspace(args: argparse.Namespace, home: Home, out: Output) -> i
     return 0
 
 
+def cmd_handover(args: argparse.Namespace, home: Home, out: Output) -> int:
+    folder = Path(args.out).expanduser()
+    with CLIENT.read(home, args) as ws:
+        done = hand_over(ws, folder)
+    text = _(
+        "Handover folder ready: {folder}\n  {workspace}\n  {playbook}\n  {guide}"
+    ).format(folder=folder, workspace=done.workspace.name, playbook=done.playbook.name,
+             guide=done.guide.name)  # fmt: skip
+    if done.accounts_removed:
+        text += "\n" + _(
+            "Accounts left out (to connect again by the recipient): {accounts}"
+        ).format(accounts=", ".join(done.accounts_removed))
+    out.emit(done.as_json(), text)
+    return 0
+
+
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
@@ -181,3 +198,10 @@ def register(
     )
     p.add_argument("file", metavar="FILE", help=_("the JSON file `export workspace` wrote"))
     p.add_argument("--name", help=_("the new client's name (default: the exported one)"))
+    p = command(
+        commands,
+        "handover",
+        _("hand the client over: a copy without credentials, the playbook, a guide"),
+        cmd_handover,
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help=_("a new or empty folder"))

@@ -73,3 +73,15 @@ def test_workspace_round_trip_makes_a_new_client(
     failed = cli("import-workspace", str(truncated), "--name", "Cassé")
     assert failed.code == 4 and "not a complete cmdesk workspace export" in failed.err
     assert not (home / "clients" / "casse.cmdesk").exists()
+
+
+def test_handover(cli, client: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "remise"
+    run = cli("--json", "handover", "--out", str(folder))
+    assert run.code == 0, run.err
+    assert run.json["accounts_removed"] == []
+    assert {Path(run.json[k]).name for k in ("workspace", "playbook", "guide")} == {
+        p.name for p in folder.iterdir()
+    }
+    again = cli("handover", "--out", str(folder))
+    assert again.code == 4 and "not empty" in again.err

@@ -87,7 +87,7 @@ def verify_backup(path: Path) -> None:
         db.close()
 
 
-def _copy(source: Path, dest: Path, progress: Progress | None) -> None:
+def online_copy(source: Path, dest: Path, progress: Progress | None) -> None:
     """Online copy of `source` into a new file `dest`, as one self-contained file."""
     src = connect(source, readonly=True)
     out = sqlite3.connect(dest, isolation_level=None)
@@ -124,7 +124,7 @@ def backup(
     partial = dest.with_name(dest.name + ".partial")
     try:
         try:
-            _copy(workspace, partial, progress)
+            online_copy(workspace, partial, progress)
         except sqlite3.DatabaseError as exc:  # the workspace itself is damaged
             raise WorkspaceCorrupt(workspace, str(exc)) from exc
         verify_backup(partial)
