@@ -10,11 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from cmdesk.cli_monitor import CLIENT, ClientPath, Output, day_start
+from cmdesk.core.clock import utc_now
 from cmdesk.core.errors import UsageError
 from cmdesk.core.interactions import CHANNELS, STATUSES, TYPES
 from cmdesk.core.monitoring import SENTIMENTS
+from cmdesk.core.periods import parse as parse_period
 from cmdesk.core.posts import PostState
 from cmdesk.i18n import _, ngettext
+from cmdesk.share.digest import FORMATS as DIGEST_FORMATS
+from cmdesk.share.digest import export as export_digest
+from cmdesk.share.digest import make as make_digest
 from cmdesk.share.handover import hand_over
 from cmdesk.share.tables import FORMATS, write_table
 from cmdesk.store import exports
@@ -138,6 +143,42 @@ def cmd_handover(args: argparse.Namespace, home: Home, out: Output) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace, home: Home, out: Output) -> int:
+    target = Path(args.out).expanduser()
+    fmt = args.format or target.suffix.lower().lstrip(".")
+    if fmt not in DIGEST_FORMATS:
+        raise UsageError(_("Give --format html, pdf, csv or xlsx (or an --out file ending so)."))
+    with CLIENT.read(home, args) as ws:
+        period = parse_period(args.period, utc_now(), ws.profile().zone)
+        team = None
+        if args.team:
+            wanted = args.team.casefold()
+            found = [t for t in ws.teams.all() if wanted in (t.name.casefold(), str(t.id))]
+            if not found:
+                names = ", ".join(t.name for t in ws.teams.all()) or _("none yet")
+                raise UsageError(
+                    _("There is no team “{team}” (teams: {names}).").format(
+                        team=args.team, names=names
+                    )
+                )
+            team = found[0]
+        doc = make_digest(ws, period, team)
+        export_digest(doc, target, fmt)
+    d = doc.digest
+    out.emit(
+        {
+            "team": doc.team, "period": period.key(), "format": fmt, "path": str(target),
+            "messages": d.total, "previous": d.previous_total, "negative": d.negative,
+            "recurring": [{"words": i.words, "messages": i.count, "previous": i.previous}
+                          for i in d.recurring],
+        },
+        _("Digest of {period} written to {path}: {messages} messages, {recurring} recurring "
+          "issues.").format(period=period.key(), path=target, messages=d.total,
+                            recurring=len(d.recurring)),
+    )  # fmt: skip
+    return 0
+
+
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
@@ -198,6 +239,19 @@ def register(
     )
     p.add_argument("file", metavar="FILE", help=_("the JSON file `export workspace` wrote"))
     p.add_argument("--name", help=_("the new client's name (default: the exported one)"))
+    p = command(
+        commands,
+        "digest",
+        _("a team's customer feedback over a period (HTML, PDF, CSV, XLSX)"),
+        cmd_digest,
+    )
+    p.add_argument("--team", help=_("the team's name or number (default: every message)"))
+    p.add_argument(
+        "--period", required=True,
+        help=_("2026-10 (a month), 2026-W44 (a week), 30d, or 2026-10-01..2026-10-31"),
+    )  # fmt: skip
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
+    p.add_argument("--format", choices=DIGEST_FORMATS, help=_("default: from the file's suffix"))
     p = command(
         commands,
         "handover",

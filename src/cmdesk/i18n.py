@@ -35,6 +35,15 @@ def set_language(language: str) -> str:
     return lang
 
 
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalogue of `language` whatever the app's own: documents made for a client or
+    a team (a digest, a guide) speak the reader's language, not the user's."""
+    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
 def current_language() -> str:
     return _language
 

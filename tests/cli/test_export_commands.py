@@ -85,3 +85,21 @@ def test_handover(cli, client: Path, tmp_path: Path) -> None:
     }
     again = cli("handover", "--out", str(folder))
     assert again.code == 4 and "not empty" in again.err
+
+
+def test_digest(cli, client: Path, tmp_path: Path) -> None:
+    out = tmp_path / "digest.pdf"
+    run = cli("--json", "digest", "--team", "service client", "--period", "2026-03",
+              "--out", str(out))  # fmt: skip
+    assert run.code == 0, run.err
+    assert (run.json["team"], run.json["period"], run.json["messages"]) == (
+        "Service client", "2026-03", 1,
+    )  # fmt: skip
+    assert out.read_bytes().startswith(b"%PDF")
+    everyone = cli("--json", "digest", "--period", "2026-03-01..2026-03-31",
+                   "--out", str(tmp_path / "d.xlsx"))  # fmt: skip
+    assert everyone.code == 0 and everyone.json["messages"] == 2
+    unknown = cli("digest", "--team", "Compta", "--period", "2026-03", "--out", str(out))
+    assert unknown.code == 2 and "Service client" in unknown.err
+    bad = cli("digest", "--period", "mars", "--out", str(out))
+    assert bad.code == 4 and "is not a period" in bad.err

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmdesk.core.errors import InvalidData
-from cmdesk.i18n import DOMAIN, LOCALE_DIR, N_, _
+from cmdesk.i18n import N_, _, translations
 from cmdesk.share.playbook import export as export_playbook
 from cmdesk.store.backup import online_copy, verify_backup
 from cmdesk.store.workspace import Workspace
@@ -53,13 +53,6 @@ class Handover:
         }
 
 
-def translator(language: str) -> gettext.NullTranslations:
-    """Messages in `language` whatever the app's own language (the recipient's)."""
-    if language == "en":
-        return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
-
-
 def hand_over(ws: Workspace, folder: Path, *, progress: Progress | None = None) -> Handover:
     """Write the handover folder (new or empty); nothing is left half-made on failure."""
     folder = Path(folder)
@@ -68,7 +61,7 @@ def hand_over(ws: Workspace, folder: Path, *, progress: Progress | None = None) 
             _("{path} is not empty: choose a new or empty folder.").format(path=folder)
         )
     profile = ws.profile()
-    tr = translator(profile.language if profile.language in ("fr", "en") else "fr")
+    tr = translations(profile.language)
     t = tr.gettext
     building = folder.with_name(f".{folder.name}.handover")
     shutil.rmtree(building, ignore_errors=True)

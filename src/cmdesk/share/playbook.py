@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import base64
 import html
-import unicodedata
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +23,7 @@ from cmdesk.core.escalation import format_target
 from cmdesk.core.interactions import TEAM_KIND_LABELS, TYPE_LABELS
 from cmdesk.core.playbook import SECTION_LABELS, PlaybookDocument
 from cmdesk.i18n import N_, _
+from cmdesk.share.document import html_to_pdf, table
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -68,16 +67,6 @@ def markdown_html(text: str, shift: int = 2) -> str:
     return str(md.renderer.render(tokens, md.options, {}))
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], border: bool = False) -> str:
-    attrs = ' border="1" width="100%"' if border else ""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(c) or '&nbsp;'}</td>" for c in row) + "</tr>"
-        for row in rows
-    )
-    return f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def _matrix(doc: PlaybookDocument, border: bool) -> str:
     if doc.matrix:
         rows = [
@@ -89,10 +78,10 @@ def _matrix(doc: PlaybookDocument, border: bool) -> str:
             )
             for r in doc.matrix
         ]
-        routes = _table((_("Type"), _("Only when about"), _("Team"), _("E-mail")), rows, border)
+        routes = table((_("Type"), _("Only when about"), _("Team"), _("E-mail")), rows, border)
     else:
         routes = f"<p><i>{html.escape(_('No escalation rule yet.'))}</i></p>"
-    targets = _table(
+    targets = table(
         (_("Priority"), _("First answer within")),
         [(_(PRIORITY_LABELS[p]), format_target_minutes(m)) for p, m in doc.targets],
         border,
@@ -117,7 +106,7 @@ def _teams(doc: PlaybookDocument, border: bool) -> str:
     if not doc.teams:
         return f"<p><i>{html.escape(_('No team yet.'))}</i></p>"
     rows = [(t.name, _(TEAM_KIND_LABELS[t.kind]), t.email) for t in doc.teams]
-    return _table((_("Team"), _("Role"), _("E-mail")), rows, border)
+    return table((_("Team"), _("Role"), _("E-mail")), rows, border)
 
 
 def _parts(doc: PlaybookDocument, border: bool) -> list[tuple[str, str, str]]:
@@ -160,51 +149,10 @@ def to_html(doc: PlaybookDocument) -> str:
     )
 
 
-def _pdf_safe(text: str) -> str:
-    """Text the standard PDF fonts can show: Windows-1252 kept, other letters reduced to
-    their plain form (ő -> o), the rest dropped."""
-    try:
-        text.encode("cp1252")
-        return text
-    except UnicodeEncodeError:
-        pass
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1252")
-            out.append(char)
-        except UnicodeEncodeError:
-            plain = unicodedata.normalize("NFKD", char)
-            out.append("".join(c for c in plain if c.isascii() and c.isprintable()))
-    return "".join(out)
-
-
 def to_pdf(doc: PlaybookDocument) -> bytes:
-    from fpdf import FPDF  # ~0.2 s to import, with Pillow: only when a PDF is asked for
-    from fpdf.html import DEFAULT_TAG_STYLES
-
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = "windows-1252"
-    pdf.set_title(_pdf_safe(_title(doc)))
-    pdf.set_creator("cmdesk")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("helvetica", size=11)
     body = "".join(f"<h2>{html.escape(h)}</h2>{b}" for _a, h, b in _parts(doc, border=True))
     page = f"<h1>{html.escape(_title(doc))}</h1><p><i>{html.escape(_generated(doc))}</i></p>{body}"
-    pdf.write_html(
-        _pdf_safe(page),
-        font_family="helvetica",
-        table_line_separators=True,
-        warn_on_tags_not_matching=False,
-        ul_bullet_char="\u2022",
-        li_prefix_color=doc.colour,
-        # Headings in the client's colour, as in the HTML export.
-        tag_styles={
-            h: DEFAULT_TAG_STYLES[h].replace(color=doc.colour) for h in ("h1", "h2", "h3")
-        },  # fpdf2's default is the Latin-1 code, not Windows-1252's
-    )
-    return bytes(pdf.output())
+    return html_to_pdf(_title(doc), page, doc.colour)
 
 
 def export(doc: PlaybookDocument, path: Path, fmt: str) -> Path:

@@ -20,13 +20,13 @@ import csv
 import json
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cmdesk.i18n import N_, _, current_language
-from cmdesk.store.exports import Column, Rows
+from cmdesk.store.exports import Rows
 
 FORMATS = ("csv", "xlsx", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,20 +73,24 @@ def write_table(
     *,
     about: dict[str, Any] | None = None,
     delimiter: str | None = None,
+    headings: Callable[[str], str] = _,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> int:
     """Write `rows` to `path` (replaced only once complete); returns the rows written.
-    `about` (client, filters…) heads a JSON export."""
+    `about` (client, filters…) heads a JSON export; `headings` translates the column
+    names (the reader's language, when it is not the user's)."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
     path = Path(path)
     partial = path.with_name(f".{path.name}.part")
     try:
         if fmt == "csv":
-            written = _csv(rows, partial, delimiter or default_delimiter(), progress, cancel)
+            written = _csv(
+                rows, partial, delimiter or default_delimiter(), headings, progress, cancel
+            )
         elif fmt == "xlsx":
-            written = _xlsx(rows, partial, progress, cancel)
+            written = _xlsx(rows, partial, headings, progress, cancel)
         else:
             written = _json(rows, partial, about or {}, progress, cancel)
         os.replace(partial, path)
@@ -104,21 +108,18 @@ def _tick(done: int, rows: Rows, progress: Progress | None, cancel: threading.Ev
             progress(done, max(done, rows.count))
 
 
-def _headings(columns: Sequence[Column]) -> list[str]:
-    return [_(c.title) for c in columns]
-
-
 def _csv(
     rows: Rows,
     path: Path,
     delimiter: str,
+    headings: Callable[[str], str],
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> int:
     done = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(_headings(rows.columns))
+        writer.writerow([headings(c.title) for c in rows.columns])
         for row in rows.rows:
             writer.writerow([_csv_value(v) for v in row])
             done += 1
@@ -126,7 +127,13 @@ def _csv(
     return done
 
 
-def _xlsx(rows: Rows, path: Path, progress: Progress | None, cancel: threading.Event | None) -> int:
+def _xlsx(
+    rows: Rows,
+    path: Path,
+    headings: Callable[[str], str],
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> int:
     import xlsxwriter  # type: ignore[import-untyped]  # ~60 ms: only when writing XLSX
 
     book = xlsxwriter.Workbook(
@@ -140,13 +147,13 @@ def _xlsx(rows: Rows, path: Path, progress: Progress | None, cancel: threading.E
         },
     )
     try:
-        sheet = book.add_worksheet(_(_SHEETS.get(rows.kind, rows.kind))[:31])
+        sheet = book.add_worksheet(headings(_SHEETS.get(rows.kind, rows.kind))[:31])
         bold = book.add_format({"bold": True, "bg_color": "#EEEEEE"})
         when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         widths = {"time": 17, "number": 9, "link": 40, "text": 30}
         for index, column in enumerate(rows.columns):
             sheet.set_column(index, index, widths.get(column.kind, 30))
-            sheet.write_string(0, index, _(column.title), bold)
+            sheet.write_string(0, index, headings(column.title), bold)
         sheet.freeze_panes(1, 0)
         done = 0
         for done, row in enumerate(rows.rows, start=1):
