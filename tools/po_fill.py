@@ -23,7 +23,10 @@ def main() -> int:
     missing = [key for key in wanted if key not in by_singular]
     for key, value in wanted.items():
         if key in by_singular:
-            by_singular[key].string = tuple(value) if isinstance(value, list) else value
+            message = by_singular[key]
+            message.string = tuple(value) if isinstance(value, list) else value
+            # A translation given here is checked: not a guess of babel's merge.
+            message.flags.discard("fuzzy")
     with path.open("wb") as handle:
         write_po(
             handle, catalog, sort_output=True, no_location=True, width=76, ignore_obsolete=True

@@ -21,6 +21,10 @@ from cmdesk.share.digest import FORMATS as DIGEST_FORMATS
 from cmdesk.share.digest import export as export_digest
 from cmdesk.share.digest import make as make_digest
 from cmdesk.share.handover import hand_over
+from cmdesk.share.report import FORMATS as REPORT_FORMATS
+from cmdesk.share.report import export as export_report
+from cmdesk.share.report import make as make_report
+from cmdesk.share.report import notes_key as report_notes_key
 from cmdesk.share.tables import FORMATS, write_table
 from cmdesk.store import exports
 from cmdesk.store.home import unique_slug
@@ -179,6 +183,38 @@ def cmd_digest(args: argparse.Namespace, home: Home, out: Output) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, home: Home, out: Output) -> int:
+    target = Path(args.out).expanduser()
+    fmt = args.format or target.suffix.lower().lstrip(".")
+    if fmt not in REPORT_FORMATS:
+        raise UsageError(_("Give --format html or pdf (or an --out file ending so)."))
+    notes = {
+        part: Path(path).expanduser().read_text(encoding="utf-8")
+        for part, path in (("recommendations", args.recommendations), ("plan", args.plan))
+        if path
+    }
+    opener = CLIENT.open if notes else CLIENT.read  # saving the notes is a write
+    with opener(home, args) as ws:
+        period = parse_period(args.period, utc_now(), ws.profile().zone)
+        for part, text in notes.items():
+            ws.set_setting(report_notes_key(period, part), text.strip())
+        doc = make_report(ws, period)
+        export_report(doc, target, fmt, template_dir=home.root / "templates")
+    f = doc.figures
+    out.emit(
+        {
+            "period": period.key(), "format": fmt, "path": str(target),
+            "mentions": f.mentions.now, "negative": f.sentiment["negative"].now,
+            "alerts": f.alerts.now, "interactions": f.interactions.now,
+            "first_response_median_minutes": f.first_response.median,
+            "first_response_p90_minutes": f.first_response.p90,
+            "posts_published": f.published.now,
+        },
+        _("Report of {period} written to {path}.").format(period=period.key(), path=target),
+    )  # fmt: skip
+    return 0
+
+
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
@@ -239,6 +275,25 @@ def register(
     )
     p.add_argument("file", metavar="FILE", help=_("the JSON file `export workspace` wrote"))
     p.add_argument("--name", help=_("the new client's name (default: the exported one)"))
+    p = command(
+        commands,
+        "report",
+        _("the client report of a period (PDF or HTML, in the client's language)"),
+        cmd_report,
+    )
+    p.add_argument(
+        "--period", required=True,
+        help=_("2026-10 (a month), 2026-W44 (a week), 30d, or 2026-10-01..2026-10-31"),
+    )  # fmt: skip
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
+    p.add_argument("--format", choices=REPORT_FORMATS, help=_("default: from the file's suffix"))
+    p.add_argument(
+        "--recommendations", metavar="FILE",
+        help=_("your recommendations (a text file), kept with the period"),
+    )  # fmt: skip
+    p.add_argument(
+        "--plan", metavar="FILE", help=_("next period's plan (a text file), kept with the period")
+    )
     p = command(
         commands,
         "digest",

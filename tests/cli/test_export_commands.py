@@ -103,3 +103,20 @@ def test_digest(cli, client: Path, tmp_path: Path) -> None:
     assert unknown.code == 2 and "Service client" in unknown.err
     bad = cli("digest", "--period", "mars", "--out", str(out))
     assert bad.code == 4 and "is not a period" in bad.err
+
+
+def test_report_keeps_the_notes_of_the_period(cli, client: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "reco.txt"
+    notes.write_text("Publier le mardi matin.", encoding="utf-8")
+    out = tmp_path / "mars.html"
+    run = cli("--json", "report", "--period", "2026-03", "--out", str(out),
+              "--recommendations", str(notes))  # fmt: skip
+    assert run.code == 0, run.err
+    assert (run.json["mentions"], run.json["interactions"]) == (5, 2)
+    assert "Publier le mardi matin." in out.read_text(encoding="utf-8")
+    again = cli("report", "--period", "2026-03", "--out", str(tmp_path / "mars.pdf"))
+    assert again.code == 0, again.err
+    html = cli("report", "--period", "2026-03", "--out", str(tmp_path / "again.html"))
+    assert html.code == 0 and "Publier le mardi matin." in (tmp_path / "again.html").read_text()
+    bad = cli("report", "--period", "2026-03", "--out", str(tmp_path / "r.docx"))
+    assert bad.code == 2 and "--format html or pdf" in bad.err

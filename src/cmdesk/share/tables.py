@@ -134,7 +134,7 @@ def _xlsx(
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> int:
-    import xlsxwriter  # type: ignore[import-untyped]  # ~60 ms: only when writing XLSX
+    import xlsxwriter  # ~60 ms: only when writing XLSX
 
     book = xlsxwriter.Workbook(
         str(path),

@@ -1,0 +1,176 @@
+"""The figures of a period (core.indicators) read from the workspace.
+
+Every count is a range over an index: mentions by their time-ordered id, interactions
+and posts by their ISO time, so a month of a workspace with a million mentions is
+counted in a fraction of a second. Days are the client's days.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from datetime import datetime, time
+from typing import Any
+
+from cmdesk.core.clock import parse_iso, to_iso
+from cmdesk.core.indicators import Compared, Indicators, day_range, times
+from cmdesk.core.periods import Period
+from cmdesk.store.interactions import OPEN_STATUSES
+from cmdesk.store.mentions import SOURCE_SEPARATOR, key_for
+from cmdesk.store.workspace import Workspace
+
+TOP_SOURCES = 8
+NOTABLE = 5
+_SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def _compare(now: dict[str, int], before: dict[str, int]) -> dict[str, Compared]:
+    keys = sorted(set(now) | set(before), key=lambda k: (-now.get(k, 0), k))
+    return {k: Compared(now.get(k, 0), before.get(k, 0)) for k in keys}
+
+
+def compute(ws: Workspace, period: Period) -> Indicators:
+    before = period.previous()
+    zone = period.since.tzinfo
+    days = day_range(period.since.date(), period.days)
+    starts = [key_for(datetime.combine(d, time(), zone)) for d in days]
+    low, high = key_for(period.since), key_for(period.until)
+    low_before = key_for(before.since)
+    span = (to_iso(period.since), to_iso(period.until))
+    span_before = (to_iso(before.since), to_iso(before.until))
+    targets = ws.escalation.targets()
+    with ws.reading() as db:
+
+        def counted(sql: str, params: tuple[Any, ...]) -> dict[str, int]:
+            return {str(k): int(v) for k, v in db.execute(sql, params)}
+
+        def total(sql: str, params: tuple[Any, ...]) -> int:
+            return int(db.execute(sql, params).fetchone()[0])
+
+        in_range = "SELECT count(*) FROM mention WHERE id >= ? AND id < ?"
+        per_day = [
+            total(in_range, (start, end))
+            for start, end in zip(starts, [*starts[1:], high], strict=True)
+        ]
+        by_topic = (
+            "SELECT t.name, count(*) FROM mention_topic mt JOIN topic t ON t.id = mt.topic_id "
+            "WHERE mt.mention_id >= ? AND mt.mention_id < ? GROUP BY t.name"
+        )
+        by_sentiment = (
+            "SELECT sentiment, count(*) FROM mention WHERE id >= ? AND id < ? GROUP BY sentiment"
+        )
+        sources: Counter[str] = Counter()
+        for names, count in db.execute(
+            "SELECT source, count(*) FROM mention WHERE id >= ? AND id < ? GROUP BY source",
+            (low, high),
+        ):
+            for name in names.split(SOURCE_SEPARATOR):
+                sources[name] += count
+        negative_ids = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM mention WHERE id >= ? AND id < ? AND sentiment = 'negative'",
+                (low, high),
+            )
+        ]
+        negative_days = Counter(bisect.bisect_right(starts, i) - 1 for i in negative_ids)
+        alerts_sql = "SELECT count(*) FROM alert WHERE raised_at >= ? AND raised_at < ?"
+        notable_mentions = db.execute(
+            "SELECT id, title, url, sentiment_reason FROM mention WHERE id >= ? AND id < ? "
+            "AND (priority > 0 OR starred OR sentiment = 'negative') "
+            "ORDER BY priority DESC, starred DESC, sentiment = 'negative' DESC, id DESC LIMIT ?",
+            (low, high, NOTABLE),
+        ).fetchall()
+
+        received = "direction = 'in' AND occurred_at >= ? AND occurred_at < ?"
+        by_type = f"SELECT type, count(*) FROM interaction WHERE {received} GROUP BY type"
+        answered = db.execute(
+            "SELECT priority, (julianday(first_response_at) - julianday(occurred_at)) * 1440 "
+            f"FROM interaction WHERE {received} AND first_response_at IS NOT NULL",
+            span,
+        ).fetchall()
+        waiting = total(
+            f"SELECT count(*) FROM interaction WHERE {received} AND first_response_at IS NULL "
+            f"AND status IN ({','.join('?' * len(OPEN_STATUSES))})",
+            (*span, *OPEN_STATUSES),
+        )
+        resolved = [
+            r[0]
+            for r in db.execute(
+                "SELECT (julianday(resolved_at) - julianday(occurred_at)) * 1440 "
+                f"FROM interaction WHERE {received} AND resolved_at IS NOT NULL",
+                span,
+            )
+        ]
+        notable_interactions = db.execute(
+            "SELECT id, substr(text, 1, 300), link, type FROM interaction "
+            f"WHERE {received} AND (type IN ('crisis', 'complaint') OR priority > 0) "
+            "ORDER BY type = 'crisis' DESC, priority DESC, occurred_at DESC LIMIT ?",
+            (*span, NOTABLE),
+        ).fetchall()
+        published = (
+            "SELECT channel, count(*) FROM post_variant WHERE state = 'published' "
+            "AND published_at >= ? AND published_at < ? GROUP BY channel"
+        )
+        figures = {
+            "topics": (counted(by_topic, (low, high)), counted(by_topic, (low_before, low))),
+            "sentiment": (
+                counted(by_sentiment, (low, high)),
+                counted(by_sentiment, (low_before, low)),
+            ),
+            "types": (counted(by_type, span), counted(by_type, span_before)),
+            "posts": (counted(published, span), counted(published, span_before)),
+        }
+        mentions_before = total(in_range, (low_before, low))
+        alerts = Compared(total(alerts_sql, span), total(alerts_sql, span_before))
+        channels = counted(f"SELECT channel, count(*) FROM interaction WHERE {received} "
+                           "GROUP BY channel", span)  # fmt: skip
+        statuses = counted(f"SELECT status, count(*) FROM interaction WHERE {received} "
+                           "GROUP BY status", span)  # fmt: skip
+    minutes = [m for _p, m in answered]
+    within = sum(1 for p, m in answered if m <= targets[p].total_seconds() / 60)
+    segmentation = ws.segments.compute(period.since, period.until)
+    sentiment_now, sentiment_before = figures["sentiment"]
+    types_now, types_before = figures["types"]
+    return Indicators(
+        days=days,
+        mentions=Compared(sum(per_day), mentions_before),
+        mentions_per_day=tuple(per_day),
+        mentions_by_topic=_compare(*figures["topics"]),
+        mentions_by_source=dict(sources.most_common(TOP_SOURCES)),
+        sentiment={
+            s: Compared(sentiment_now.get(s, 0), sentiment_before.get(s, 0)) for s in _SENTIMENTS
+        },
+        negative_per_day=tuple(negative_days.get(n, 0) for n in range(len(days))),
+        alerts=alerts,
+        interactions=Compared(sum(types_now.values()), sum(types_before.values())),
+        interactions_by_type=_compare(types_now, types_before),
+        interactions_by_channel=dict(sorted(channels.items(), key=lambda kv: -kv[1])),
+        interactions_by_status=statuses,
+        first_response=times(minutes, within, waiting),
+        resolution=times(resolved),
+        posts_by_channel=_compare(*figures["posts"]),
+        segments=segmentation.counts(),
+        unhappy_regulars=len(segmentation.unhappy_regulars),
+        notable_mentions=tuple((r[0], r[1], r[2], r[3]) for r in notable_mentions),
+        notable_interactions=tuple((r[0], r[1], r[2], r[3]) for r in notable_interactions),
+    )
+
+
+def published_posts(
+    ws: Workspace, period: Period
+) -> list[tuple[datetime, str, list[tuple[str, str]]]]:
+    """(first publication, text, [(channel, address)]) of the posts published in the period,
+    in time order."""
+    with ws.reading() as db:
+        rows = db.execute(
+            "SELECT p.id, p.text, v.channel, v.url, v.published_at FROM post_variant v "
+            "JOIN post p ON p.id = v.post_id WHERE v.state = 'published' "
+            "AND v.published_at >= ? AND v.published_at < ? ORDER BY v.published_at, v.id",
+            (to_iso(period.since), to_iso(period.until)),
+        ).fetchall()
+    posts: dict[int, tuple[datetime, str, list[tuple[str, str]]]] = {}
+    for post_id, text, channel, url, at in rows:
+        entry = posts.setdefault(post_id, (parse_iso(at), text, []))
+        entry[2].append((channel, url))
+    return list(posts.values())
