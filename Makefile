@@ -74,6 +74,7 @@ bench: setup
 	$(PY) bench/refresh.py
 	$(PY) bench/inbox.py
 	$(PY) bench/csv_import.py
+	$(PY) bench/report.py
 
 screenshots: setup
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) tools/screenshots.py --out docs/screenshots

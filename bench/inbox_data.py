@@ -17,12 +17,11 @@ from pathlib import Path
 
 from cmdesk.core.client import ClientProfile
 from cmdesk.core.interactions import CHANNELS, STATUSES, TEAM_KINDS, TYPES
-from cmdesk.store import migrations
 from cmdesk.store.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mentions_data import CACHE, EN, FR, SENTIMENTS, _sentence
+from mentions_data import EN, FR, SENTIMENTS, _sentence, cached
 
 CONTACTS = 5_000
 # Most of an inbox is handled: the open states are the few recent ones.
@@ -104,12 +103,7 @@ def build(path: Path, count: int, seed: int = 11) -> Path:
 
 def workspace(count: int = 100_000) -> Path:
     """The cached benchmark workspace with `count` interactions (built if missing)."""
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"interactions-{count}-v{migrations.LATEST}.cmdesk"
-    if not path.exists():
-        print(f"Building {path.name} (once; cached for later runs)…", file=sys.stderr)
-        build(path, count)
-    return path
+    return cached("interactions", count, build)
 
 
 if __name__ == "__main__":
