@@ -14,6 +14,9 @@ from cmdesk.core.clock import utc_now
 from cmdesk.core.errors import UsageError
 from cmdesk.core.interactions import CHANNELS, STATUSES, TYPES
 from cmdesk.core.monitoring import SENTIMENTS
+from cmdesk.core.objectives import FIGURES as FIGURE_NAMES
+from cmdesk.core.objectives import METRICS as OBJECTIVE_METRICS
+from cmdesk.core.objectives import Progress
 from cmdesk.core.periods import parse as parse_period
 from cmdesk.core.posts import PostState
 from cmdesk.i18n import _, ngettext
@@ -215,6 +218,103 @@ def cmd_report(args: argparse.Namespace, home: Home, out: Output) -> int:
     return 0
 
 
+def _objective_json(p: Progress) -> dict[str, object]:
+    o = p.objective
+    return {
+        "id": o.id, "name": o.name, "metric": o.metric, "target": o.target,
+        "params": o.params, "value": p.value, "met": p.met, "on_track": p.on_track,
+    }  # fmt: skip
+
+
+def cmd_objectives_list(args: argparse.Namespace, home: Home, out: Output) -> int:
+    with CLIENT.read(home, args) as ws:
+        zone = ws.profile().zone
+        this_month = f"{utc_now().astimezone(zone):%Y-%m}"
+        period = parse_period(args.period or this_month, utc_now(), zone)
+        progress = ws.objectives.progress(period)
+    lines = []
+    for p in progress:
+        state = (
+            _("no data yet") if p.value is None
+            else _("met") if p.met
+            else _("on track") if p.on_track
+            else _("not met")
+        )  # fmt: skip
+        value = "—" if p.value is None else f"{p.value:g}"
+        lines.append(f"{p.objective.id:>3}  {p.objective.name}: {value} / "
+                     f"{p.objective.target:g}  ({state})")  # fmt: skip
+    out.emit(
+        {"period": period.key(), "objectives": [_objective_json(p) for p in progress]},
+        "\n".join(lines) or _("No objective yet: add one with `cmdesk objectives add`."),
+    )
+    return 0
+
+
+def cmd_objectives_add(args: argparse.Namespace, home: Home, out: Output) -> int:
+    params: dict[str, object] = {}
+    for item in args.param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(_("Write parameters as name=value, e.g. minutes=120."))
+        params[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
+    with CLIENT.open(home, args) as ws:
+        objective = ws.objectives.add(args.name, args.metric, args.target, params)
+    out.emit(
+        {"id": objective.id, "name": objective.name, "metric": objective.metric,
+         "target": objective.target, "params": objective.params},
+        _("Objective {id} added: {name}.").format(id=objective.id, name=objective.name),
+    )  # fmt: skip
+    return 0
+
+
+def cmd_objectives_remove(args: argparse.Namespace, home: Home, out: Output) -> int:
+    with CLIENT.open(home, args) as ws:
+        ws.objectives.remove(args.id)
+    out.emit({"removed": args.id}, _("Objective {id} removed.").format(id=args.id))
+    return 0
+
+
+def cmd_figures_set(args: argparse.Namespace, home: Home, out: Output) -> int:
+    with CLIENT.open(home, args) as ws:
+        ws.figures.set(args.network, args.figure, args.month, args.value)
+    out.emit(
+        {"network": args.network, "figure": args.figure, "month": args.month,
+         "value": args.value},
+        _("{figure} of {network} for {month}: {value:g}.").format(
+            figure=args.figure, network=args.network, month=args.month, value=args.value),
+    )  # fmt: skip
+    return 0
+
+
+def cmd_figures_list(args: argparse.Namespace, home: Home, out: Output) -> int:
+    with CLIENT.read(home, args) as ws:
+        rows = ws.figures.all()
+    out.emit(
+        [{"network": n, "figure": f, "month": m, "value": v, "source": s}
+         for n, f, m, v, s in rows],
+        "\n".join(f"{m}  {n:<10} {f:<16} {v:>12g}  {s}" for n, f, m, v, s in rows)
+        or _("No figure yet: type them with `cmdesk figures set` or import a network's "
+             "export with `cmdesk figures import`."),
+    )  # fmt: skip
+    return 0
+
+
+def cmd_figures_import(args: argparse.Namespace, home: Home, out: Output) -> int:
+    path = Path(args.file).expanduser()
+    with CLIENT.open(home, args) as ws:
+        found = ws.figures.import_export(path, args.network)
+    months = ", ".join(sorted(found.months)) or _("none")
+    out.emit(
+        found.as_json(),
+        _("Read from {file}: {columns}. Months stored: {months}.").format(
+            file=path.name,
+            columns=", ".join(f"{c} → {f}" for c, f in found.columns.items()),
+            months=months,
+        ),
+    )
+    return 0
+
+
 def register(
     commands: Any, command: Callable[..., argparse.ArgumentParser], client_path: ClientPath
 ) -> None:
@@ -307,6 +407,42 @@ def register(
     )  # fmt: skip
     p.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
     p.add_argument("--format", choices=DIGEST_FORMATS, help=_("default: from the file's suffix"))
+    objectives = commands.add_parser(
+        "objectives", help=_("the client's objectives and their progress"),
+        description=_("Objectives promised to the client, measured from the workspace."),
+    )  # fmt: skip
+    sub = objectives.add_subparsers(dest="objectives_command", metavar="ACTION", required=True)
+    p = command(sub, "list", _("the objectives and how far along they are"),
+                cmd_objectives_list)  # fmt: skip
+    p.add_argument("--period", help=_("the period measured (default: this month)"))
+    p = command(sub, "add", _("add an objective"), cmd_objectives_add)
+    p.add_argument("name", metavar="NAME", help=_("what it is called in reports"))
+    p.add_argument("metric", choices=OBJECTIVE_METRICS, help=_("what is measured"))
+    p.add_argument("target", type=float, help=_("the target (a percent, minutes or a count)"))
+    p.add_argument(
+        "--param", action="append", metavar="NAME=VALUE",
+        help=_("e.g. minutes=120, type=complaint, channel=mastodon, network=instagram, "
+               "figure=followers, gain=1"),
+    )  # fmt: skip
+    p = command(sub, "remove", _("remove an objective"), cmd_objectives_remove)
+    p.add_argument("id", type=int, metavar="ID", help=_("the objective's number"))
+
+    figures = commands.add_parser(
+        "figures", help=_("monthly figures no API gives (followers, reach…)"),
+        description=_("Monthly figures per network: typed in, or imported from the "
+                      "networks' CSV exports."),
+    )  # fmt: skip
+    sub = figures.add_subparsers(dest="figures_command", metavar="ACTION", required=True)
+    command(sub, "list", _("the figures stored"), cmd_figures_list)
+    p = command(sub, "set", _("type a figure in"), cmd_figures_set)
+    p.add_argument("network", metavar="NETWORK", help=_("e.g. instagram"))
+    p.add_argument("figure", choices=FIGURE_NAMES, help=_("which figure"))
+    p.add_argument("month", metavar="YYYY-MM", help=_("the month"))
+    p.add_argument("value", type=float, help=_("its value"))
+    p = command(sub, "import", _("read a network's CSV export, month by month"),
+                cmd_figures_import)  # fmt: skip
+    p.add_argument("file", metavar="FILE", help=_("the CSV file the network exported"))
+    p.add_argument("--network", required=True, help=_("the network it comes from"))
     p = command(
         commands,
         "handover",

@@ -189,6 +189,22 @@ def _seed_v10(db: sqlite3.Connection) -> None:
     db.execute("UPDATE interaction SET post_id = NULL WHERE id = 5")
 
 
+def _seed_v11(db: sqlite3.Connection) -> None:
+    _seed_v10(db)
+    now = "2025-07-01T09:00:00+00:00"
+    db.execute(
+        "INSERT INTO objective(id, name, metric, target, params, created_at, updated_at) "
+        "VALUES (1, 'Réclamations en 2 h', 'answered_within', 90, "
+        '\'{"type": "complaint", "minutes": 120}\', ?, ?)',
+        (now, now),
+    )
+    db.execute(
+        "INSERT INTO monthly_figure(network, metric, month, value, source, updated_at) "
+        "VALUES ('instagram', 'followers', '2025-06', 1520, 'typed', ?)",
+        (now,),
+    )
+
+
 # Representative data written by each released schema version. A new migration must
 # add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
 # every version stay tested with real rows.
@@ -203,6 +219,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _seed_v8,
     9: _seed_v9,
     10: _seed_v10,
+    11: _seed_v11,
 }
 
 

@@ -32,6 +32,7 @@ from cmdesk.core.digest import recurring
 from cmdesk.core.indicators import Compared, Indicators, Times
 from cmdesk.core.interactions import TYPE_LABELS
 from cmdesk.core.networks import network_name
+from cmdesk.core.objectives import Progress
 from cmdesk.core.periods import Period
 from cmdesk.i18n import N_, translations
 from cmdesk.share.charts import LIGHT, SENTIMENT_COLOURS, Chart, Series, bars
@@ -65,6 +66,18 @@ _LABELS = {
     "plan": N_("Next period's plan"),
     "figure": N_("Indicator"),
     "value": N_("Value"),
+    "objectives": N_("Objectives"),
+    "objective": N_("Objective"),
+    "target": N_("Target"),
+    "result": N_("Result"),
+    "state": N_("State"),
+}
+_STATES = {
+    "met": N_("met"),
+    "not_met": N_("not met"),
+    "on_track": N_("on track"),
+    "behind": N_("behind"),
+    "no_data": N_("no data yet"),
 }
 
 
@@ -84,6 +97,7 @@ class ReportDocument:
     posts: list[tuple[datetime, str, list[tuple[str, str]]]]
     issue: str  # the issue most raised by customers, "" when none
     notes: dict[str, str]
+    objectives: list[Progress]
     generated_at: datetime
 
 
@@ -102,6 +116,7 @@ def make(ws: Workspace, period: Period) -> ReportDocument:
         posts=indicators.published_posts(ws, period),
         issue=issues[0].words if issues else "",
         notes={part: str(ws.get_setting(notes_key(period, part), "") or "") for part in NOTES},
+        objectives=ws.objectives.progress(period),
         generated_at=utc_now(),
     )
 
@@ -342,6 +357,26 @@ class _Text:
         ]
         return mentions, messages
 
+    def objectives(self) -> list[dict[str, str]]:
+        rows = []
+        for p in self.doc.objectives:
+            if p.value is None:
+                state = "no_data"
+            elif p.met:
+                state = "met"
+            elif p.elapsed < 1:
+                state = "on_track" if p.on_track else "behind"
+            else:
+                state = "not_met"
+            rows.append({
+                "name": p.objective.name,
+                "target": self.n(p.objective.target),
+                "value": "—" if p.value is None else self.n(round(p.value, 1)),
+                "state": self.t(_STATES[state]),
+                "met": "yes" if p.met else "no",
+            })  # fmt: skip
+        return rows
+
     def posts(self) -> list[dict[str, Any]]:
         zone = self.doc.period.since.tzinfo
         return [
@@ -390,6 +425,7 @@ def to_html(doc: ReportDocument, template_dir: Path | None = None) -> str:
         notable_mentions=mentions,
         notable_interactions=messages,
         posts=text.posts(),
+        objectives=text.objectives(),
         recommendations=doc.notes.get("recommendations", ""),
         plan=doc.notes.get("plan", ""),
         t={k: text.t(v) for k, v in _LABELS.items()},
@@ -475,6 +511,11 @@ def to_pdf(doc: ReportDocument) -> bytes:
             )
             + "</ul>"
         )
+    objectives = text.objectives()
+    if objectives:
+        goals = [(o["name"], o["target"], o["value"], o["state"]) for o in objectives]
+        heads = (labels["objective"], labels["target"], labels["result"], labels["state"])
+        parts.append(f"<h2>{e(labels['objectives'])}</h2>{table(heads, goals, True)}")
     posts = text.posts()
     parts.append(f"<h2>{e(labels['posts'])}</h2>")
     if posts:

@@ -606,6 +606,36 @@ def _v10_interaction_post(db: sqlite3.Connection) -> None:
     )
 
 
+def _v11_objectives_and_figures(db: sqlite3.Connection) -> None:
+    # What the client is promised ("90 % of complaints answered within 2 h"), measured
+    # from the workspace or from the figures below. `params` is JSON (core.objectives).
+    db.execute(
+        """CREATE TABLE objective (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            target REAL NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',
+            position INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    # Figures no API gives (followers, reach, engagement), one value per network, kind
+    # and month: typed in a monthly table or imported from the networks' CSV exports.
+    db.execute(
+        """CREATE TABLE monthly_figure (
+            network TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+            value REAL NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (network, metric, month)
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
@@ -617,6 +647,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "interactions indexed for search", _v8_interaction_search),
     Migration(9, "posts, variants, media, history, accounts, posting slots", _v9_posts),
     Migration(10, "interactions linked to posts", _v10_interaction_post),
+    Migration(11, "objectives and monthly figures", _v11_objectives_and_figures),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from cmdesk.store.accounts import Accounts
     from cmdesk.store.contacts import Contacts
     from cmdesk.store.escalation import Escalation
+    from cmdesk.store.figures import MonthlyFigures
     from cmdesk.store.interactions import Interactions
     from cmdesk.store.mentions import Mentions
+    from cmdesk.store.objectives import Objectives
     from cmdesk.store.playbook import Playbook
     from cmdesk.store.posts import Posts
     from cmdesk.store.replies import Replies
@@ -322,6 +324,18 @@ class Workspace:
         from cmdesk.store.accounts import Accounts
 
         return Accounts(self)
+
+    @cached_property
+    def objectives(self) -> Objectives:
+        from cmdesk.store.objectives import Objectives
+
+        return Objectives(self)
+
+    @cached_property
+    def figures(self) -> MonthlyFigures:
+        from cmdesk.store.figures import MonthlyFigures
+
+        return MonthlyFigures(self)
 
     # -- transactions ----------------------------------------------------------------------
 
