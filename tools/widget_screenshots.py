@@ -49,7 +49,8 @@ def main() -> int:
                 widget.resize(*size)
                 widget.show()
                 settle(app)
-                path = args.out / f"{language}-answering-{name}.png"
+                prefix = "" if name.startswith("reports-") else "answering-"
+                path = args.out / f"{language}-{prefix}{name}.png"
                 widget.grab().save(str(path))
                 print(f"  {path}")
                 widget.close()
@@ -61,7 +62,9 @@ def main() -> int:
 
 
 def shots(ws: Any, empty: Any, extra: bool) -> list[tuple[str, Callable[[], Any], tuple[int, int]]]:
+    from cmdesk.core.clock import utc_now
     from cmdesk.ui.dialogs.inbox_rule import InboxRuleDialog
+    from cmdesk.ui.dialogs.objectives import FiguresDialog, ObjectivesDialog
     from cmdesk.ui.tasks import SyncTaskManager
     from cmdesk.ui.views.playbook import PlaybookView
     from cmdesk.ui.widgets.canned_replies import CannedRepliesPanel, ReplyDialog, ReplyPicker
@@ -104,7 +107,29 @@ def shots(ws: Any, empty: Any, extra: bool) -> list[tuple[str, Callable[[], Any]
         view.sections.setCurrentRow(1)
         return view
 
+    def objectives() -> Any:
+        if not ws.objectives.all():
+            within = {"type": "complaint", "minutes": 120}
+            ws.objectives.add("Réclamations en 2 h", "answered_within", 90, within)
+            ws.objectives.add("Première réponse en 1 h", "first_answer_median", 60)
+            ws.objectives.add("12 publications", "posts_published", 12)
+            gain = {"network": "instagram", "figure": "followers", "gain": True}
+            ws.objectives.add("+200 abonnés Instagram", "figure", 200, gain)
+        return ObjectivesDialog(ws, tasks)
+
+    def figures() -> Any:
+        if not ws.figures.all():
+            year = utc_now().year
+            months = ((1480, 5200), (1530, 6100), (1610, 4800), (1700, 7300))
+            for month, (followers, reach) in enumerate(months, 1):
+                ws.figures.set("instagram", "followers", f"{year}-{month:02d}", followers)
+                ws.figures.set("instagram", "reach", f"{year}-{month:02d}", reach)
+                ws.figures.set("facebook", "followers", f"{year}-{month:02d}", followers // 3)
+        return FiguresDialog(ws, tasks)
+
     found = [
+        ("reports-objectives", objectives, (820, 360)),
+        ("reports-figures", figures, (1000, 360)),
         ("rules", panel(InboxRulesPanel), (900, 420)),
         ("rule-dialog", rule_dialog, (920, 760)),
         ("reply-picker", picker, (820, 440)),

@@ -297,6 +297,9 @@ class MainWindow(QMainWindow):
         self.import_csv_action = action(
             _("Import a CSV file…"), "Ctrl+Shift+I", self.import_csv, work_menu
         )
+        reports_menu = self.menuBar().addMenu(_("&Reports"))
+        action(_("Objectives…"), None, self.show_objectives, reports_menu)
+        action(_("Monthly figures…"), None, self.show_figures, reports_menu)
         help_menu = self.menuBar().addMenu(_("&Help"))
         action(_("Open the log folder"), None, self._open_logs, help_menu)
         action(_("About cmdesk"), None, self._about, help_menu)
@@ -341,6 +344,24 @@ class MainWindow(QMainWindow):
             self.answering.segments.contact_activated.connect(self.show_contact)
             self.answering.set_workspace(self.workspace)
         self.answering.show_tab(tab)
+
+    def show_objectives(self) -> None:
+        if self.workspace is None:
+            return
+        from cmdesk.ui.dialogs.objectives import ObjectivesDialog
+
+        dialog = ObjectivesDialog(self.workspace, self.tasks, self)
+        dialog.changed.connect(self.tasks.changes.emit)
+        dialog.exec() if self.interactive else dialog.show()
+
+    def show_figures(self) -> None:
+        if self.workspace is None:
+            return
+        from cmdesk.ui.dialogs.objectives import FiguresDialog
+
+        dialog = FiguresDialog(self.workspace, self.tasks, self)
+        dialog.changed.connect(self.tasks.changes.emit)
+        dialog.exec() if self.interactive else dialog.show()
 
     def _flush_answering(self) -> None:
         """Typed playbook text is saved before its workspace is closed."""
