@@ -136,3 +136,29 @@ def test_html_is_self_contained_escaped_and_a_user_template_wins(
         mine_page
         == "<h1>Fournil de Léa — 40 mentions (+300 % par rapport à la période précédente).</h1>"
     )
+
+
+def test_the_demo_client_report_and_digest(tmp_path: Path) -> None:
+    """The demo bakery, as a new user first sees a report: its figures in the PDF."""
+    from cmdesk.core.clock import utc_now
+    from cmdesk.share import digest
+    from cmdesk.store.demo import build_demo
+    from cmdesk.store.paths import Home
+
+    path = build_demo(Home(tmp_path / "home"))
+    with Workspace.open(path) as ws:
+        period = parse_period("30d", utc_now(), ws.profile().zone)
+        figures = indicators.compute(ws, period)
+        assert figures.mentions.now > 0
+        pdf = export(make(ws, period), tmp_path / "demo.pdf", "pdf")
+        text = " ".join(
+            subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split()
+        )  # fmt: skip
+        assert f"{figures.mentions.now} mentions" in text
+        negative = figures.sentiment["negative"].now
+        assert f"({negative})." in text and "Le Fournil de Léa" in text
+        doc = digest.make(ws, period)
+        page = digest.to_html(doc)
+        assert doc.digest.total == figures.interactions.now
+        assert ("Aucun message" in page) == (doc.digest.total == 0)

@@ -25,9 +25,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], border: bool = 
     return f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+# Characters with a plain equivalent that NFKD does not give: the minus of a sentiment
+# reason ("déçue −3") would otherwise vanish.
+_PLAIN = str.maketrans({"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u202f": " "})
+
+
 def pdf_safe(text: str) -> str:
     """Text the standard PDF fonts can show: Windows-1252 kept, other letters reduced to
     their plain form (ő -> o), the rest dropped."""
+    text = text.translate(_PLAIN)
     try:
         text.encode("cp1252")
         return text

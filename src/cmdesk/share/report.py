@@ -16,6 +16,7 @@ HTML, not a template's CSS).
 from __future__ import annotations
 
 import base64
+import contextlib
 import gettext
 import html
 import io
@@ -206,17 +207,22 @@ class _Text:
                     f.alerts.now,
                 )
             )
-        lines.append(
-            self.count(
-                self.tr.ngettext(
-                    "{count} message received", "{count} messages received", f.interactions.now
-                ),
-                f.interactions.now,
+        if f.interactions.now or f.interactions.before:
+            lines.append(
+                self.count(
+                    self.tr.ngettext(
+                        "{count} message received", "{count} messages received", f.interactions.now
+                    ),
+                    f.interactions.now,
+                )
+                + " ("
+                + t(N_("{change} against the period before")).format(
+                    change=self.change(f.interactions)
+                )
+                + ")."
             )
-            + " ("
-            + t(N_("{change} against the period before")).format(change=self.change(f.interactions))
-            + ")."
-        )
+        else:
+            lines.append(t(N_("No message received from the community in this period.")))
         answer = f.first_response
         if answer.count:
             lines.append(
@@ -459,23 +465,40 @@ def to_pdf(doc: ReportDocument) -> bytes:
             },
         )
 
-    # The cover.
+    # The cover: a band of the client's colour, the logo, the client and the period.
     pdf.add_page()
+    red, green, blue = _rgb(doc.colour)
+    pdf.set_fill_color(red, green, blue)
+    pdf.rect(0, 0, pdf.w, 70, style="F")
+    pdf.set_fill_color(255, 255, 255)  # tables drawn later take the current fill colour
+    if doc.logo and doc.logo_mime in ("image/png", "image/jpeg", "image/svg+xml"):
+        # A logo fpdf2 cannot read must not cost the report.
+        with contextlib.suppress(Exception):
+            pdf.image(io.BytesIO(doc.logo), x=pdf.w - 60, y=85, w=40, keep_aspect_ratio=True)
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font("helvetica", "B", 28)
+    pdf.set_xy(20, 28)
+    pdf.cell(text=pdf_safe(text.title()))
+    pdf.set_text_color(34, 34, 34)
+    pdf.set_font("helvetica", "B", 22)
+    pdf.set_xy(20, 140)
+    pdf.multi_cell(pdf.w - 40, 10, pdf_safe(doc.client))
+    pdf.set_font("helvetica", "", 16)
+    pdf.set_x(20)
+    pdf.multi_cell(pdf.w - 40, 9, pdf_safe(text.period()))
+    pdf.set_font("helvetica", "I", 10)
+    pdf.set_text_color(110, 110, 110)
+    pdf.set_xy(20, pdf.h - 30)
+    pdf.cell(text=pdf_safe(text.generated()))
+    pdf.set_text_color(0, 0, 0)
     pdf.set_font("helvetica", size=11)
-    if doc.logo and doc.logo_mime in ("image/png", "image/jpeg"):
-        pdf.image(io.BytesIO(doc.logo), x=150, y=20, h=25)
-    pdf.set_y(90)
-    write(
-        f"<h1>{e(text.title())}</h1><h2>{e(doc.client)}</h2><p>{e(text.period())}</p>"
-        f"<p><i>{e(text.generated())}</i></p>"
-    )
     # Summary and figures.
     pdf.add_page()
     figures = [(f["label"], f["value"]) for f in text.figures()]
     write(
         f"<h2>{e(labels['summary'])}</h2><ul>"
         + "".join(f"<li>{e(line)}</li>" for line in text.summary())
-        + "</ul>"
+        + f"</ul><h3>{e(labels['numbers'])}</h3>"
         + table((labels["figure"], labels["value"]), figures, border=True)
     )
     # Charts, two a page, each with its numbers.
@@ -533,6 +556,14 @@ def to_pdf(doc: ReportDocument) -> bytes:
             parts.append(f"<h2>{e(labels[part])}</h2>{paragraphs}")
     write("".join(parts))
     return bytes(pdf.output())
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    """#rrggbb as three numbers; cmdesk's blue for anything else."""
+    value = colour.lstrip("#")
+    if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        value = "0072B2"
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 def _link(label: str, url: str) -> str:

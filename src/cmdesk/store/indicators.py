@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import datetime, time
 from typing import Any
 
+from cmdesk.core.classify import readable_reason
 from cmdesk.core.clock import parse_iso, to_iso
 from cmdesk.core.indicators import Compared, Indicators, day_range, times
 from cmdesk.core.periods import Period
@@ -76,7 +77,8 @@ def compute(ws: Workspace, period: Period) -> Indicators:
         negative_days = Counter(bisect.bisect_right(starts, i) - 1 for i in negative_ids)
         alerts_sql = "SELECT count(*) FROM alert WHERE raised_at >= ? AND raised_at < ?"
         notable_mentions = db.execute(
-            "SELECT id, title, url, sentiment_reason FROM mention WHERE id >= ? AND id < ? "
+            "SELECT id, title, url, sentiment_reason, substr(text, 1, 4000) FROM mention "
+            "WHERE id >= ? AND id < ? "
             "AND (priority > 0 OR starred OR sentiment = 'negative') "
             "ORDER BY priority DESC, starred DESC, sentiment = 'negative' DESC, id DESC LIMIT ?",
             (low, high, NOTABLE),
@@ -152,7 +154,10 @@ def compute(ws: Workspace, period: Period) -> Indicators:
         posts_by_channel=_compare(*figures["posts"]),
         segments=segmentation.counts(),
         unhappy_regulars=len(segmentation.unhappy_regulars),
-        notable_mentions=tuple((r[0], r[1], r[2], r[3]) for r in notable_mentions),
+        # Reasons are stored folded ("decue"): shown as the author spelled them.
+        notable_mentions=tuple(
+            (r[0], r[1], r[2], readable_reason(r[3], f"{r[1]} {r[4]}")) for r in notable_mentions
+        ),
         notable_interactions=tuple((r[0], r[1], r[2], r[3]) for r in notable_interactions),
     )
 
