@@ -32,6 +32,7 @@ from cmdesk.store.lock import WorkspaceLock
 if TYPE_CHECKING:
     from cmdesk.store.accounts import Accounts
     from cmdesk.store.contacts import Contacts
+    from cmdesk.store.deliveries import Deliveries
     from cmdesk.store.escalation import Escalation
     from cmdesk.store.interactions import Interactions
     from cmdesk.store.mentions import Mentions
@@ -119,6 +120,7 @@ class Workspace:
             # file: any left `publishing` were cut off by a crash, and become `unknown`.
             try:
                 ws.posts.recover_after_crash()
+                ws.deliveries.recover_after_crash()  # the same for e-mails and webhooks
             except BaseException:
                 db.close()
                 raise
@@ -322,6 +324,12 @@ class Workspace:
         from cmdesk.store.accounts import Accounts
 
         return Accounts(self)
+
+    @cached_property
+    def deliveries(self) -> Deliveries:
+        from cmdesk.store.deliveries import Deliveries
+
+        return Deliveries(self)
 
     # -- transactions ----------------------------------------------------------------------
 
