@@ -341,6 +341,7 @@ def build_parser(*, everything: bool = True) -> argparse.ArgumentParser:
 
 def _declare_commands(commands: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
     from cmdesk import (
+        cli_deliveries,
         cli_export,
         cli_interactions,
         cli_monitor,
@@ -402,6 +403,7 @@ def _declare_commands(commands: Any, command: Callable[..., argparse.ArgumentPar
     cli_posts.register(commands, command, _client_path)
     cli_publish.register(commands, command, _client_path)  # adds to `accounts` too
     cli_export.register(commands, command, _client_path)
+    cli_deliveries.register(commands, command, _client_path)  # send-due, deliveries, smtp
 
 
 def main(argv: Sequence[str] | None = None) -> int:

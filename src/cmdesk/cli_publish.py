@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from cmdesk.cli_monitor import CLIENT, ClientPath, Output
@@ -138,6 +139,24 @@ def _targets(home: Home, args: argparse.Namespace) -> list[Any]:
     return [c.path for c in clients.list_clients(home) if not c.error]
 
 
+def each_client(
+    home: Home, args: argparse.Namespace, app: str, reports: list[Any], lines: list[str]
+) -> Iterator[tuple[Path, Workspace]]:
+    """Every client (or --client), opened for writing, for the `…-due` commands. A client
+    the app has open is skipped and said so: the app's own timer does the work there."""
+    for path in _targets(home, args):
+        try:
+            ws = Workspace.open(path, app=app)
+        except WorkspaceLocked as exc:
+            if args.client:
+                raise
+            reports.append({"client": path.stem, "skipped": exc.message})
+            lines.append(f"{path.stem}: {exc.message}")
+            continue
+        with ws:
+            yield path, ws
+
+
 def cmd_publish_due(args: argparse.Namespace, home: Home, out: Output) -> int:
     from cmdesk.publish.connectors import factory
     from cmdesk.publish.runner import publish_due
@@ -145,18 +164,8 @@ def cmd_publish_due(args: argparse.Namespace, home: Home, out: Output) -> int:
     reports: list[dict[str, object]] = []
     lines: list[str] = []
     problems = False
-    for path in _targets(home, args):
-        try:
-            ws = Workspace.open(path, app="cmdesk publish-due")
-        except WorkspaceLocked as exc:
-            if args.client:
-                raise
-            # The app has it open: its own timer publishes what is due.
-            reports.append({"client": path.stem, "skipped": exc.message})
-            lines.append(f"{path.stem}: {exc.message}")
-            continue
-        with ws:
-            summary = publish_due(ws, factory(_secrets(ws)))
+    for path, ws in each_client(home, args, "cmdesk publish-due", reports, lines):
+        summary = publish_due(ws, factory(_secrets(ws)))
         problems = problems or summary.problems
         reports.append({"client": path.stem, "summary": summary.describe(), "outcomes": [
             _outcome_json(o) for o in summary.outcomes

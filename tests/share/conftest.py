@@ -1,15 +1,22 @@
-"""A client with some of everything, for the export tests."""
+"""A client with some of everything, for the export and delivery tests."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cmdesk.core.client import ClientProfile
-from cmdesk.store.workspace import Workspace
-from exports_data import fill
+# The loopback HTTP server of the connector tests serves the webhook tests too.
+_PUBLISH = str(Path(__file__).resolve().parent.parent / "publish")
+if _PUBLISH not in sys.path:
+    sys.path.insert(0, _PUBLISH)
+
+from cmdesk.core.client import ClientProfile  # noqa: E402
+from cmdesk.store.workspace import Workspace  # noqa: E402
+from exports_data import fill  # noqa: E402
+from smtp_server import Certificates, SmtpServer, make_certificates, running_smtp  # noqa: E402
 
 
 @pytest.fixture
@@ -18,3 +25,16 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
     with Workspace.create(tmp_path / "lea.cmdesk", profile) as w:
         fill(w)
         yield w
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    """A certificate authority of the test's own, and the SMTP server's certificate."""
+    return make_certificates(tmp_path_factory.mktemp("certs"))
+
+
+@pytest.fixture
+def starttls(certs: Certificates) -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 offering STARTTLS and requiring a login."""
+    with running_smtp(certs, security="starttls") as server:
+        yield server

@@ -163,3 +163,28 @@ def test_each_message_counts_for_one_issue_only() -> None:
     items = [_item(n, "Pain brûlé ce matin, baguette immangeable", n) for n in range(3)]
     issues = build(items, []).recurring
     assert len(issues) == 1 and issues[0].count == 3
+
+
+def test_the_digest_and_the_report_as_documents_to_send(ws: Workspace) -> None:
+    """What a weekly or monthly schedule sends: the digest page in the mail with its PDF,
+    the report's summary with the report attached."""
+    from datetime import date
+
+    from cmdesk.core.delivery import Frequency, Target
+    from cmdesk.core.delivery import Period as Sending
+    from cmdesk.share import documents
+
+    team = next(t for t in ws.teams.all() if t.name == "Service client")
+    october = Sending(Frequency.MONTHLY, date(2026, 10, 1))
+    sent = documents.produce(ws, "digest", october, Target(team.id, team.name))
+    assert sent.subject == "Fournil de Léa — retours clients pour Service client, octobre 2026"
+    assert "« click collect » : 4 messages de 4 personnes" in sent.html.replace("\xa0", " ")
+    ((name, mime, data),) = [(a.filename, a.mime, a.data) for a in sent.attachments]
+    assert (name, mime) == ("lea-retours-2026-10.pdf", "application/pdf")
+    assert data.startswith(b"%PDF")
+    report = documents.produce(ws, "report", october, Target())
+    assert report.subject == "Fournil de Léa — rapport de communauté, octobre 2026"
+    assert "messages reçus" in report.text or "message reçu" in report.text
+    assert [a.filename for a in report.attachments] == [
+        "lea-rapport-2026-10.pdf", "lea-rapport-2026-10.html",
+    ]  # fmt: skip

@@ -205,6 +205,26 @@ def _seed_v11(db: sqlite3.Connection) -> None:
     )
 
 
+def _seed_v12(db: sqlite3.Connection) -> None:
+    _seed_v11(db)
+    now = "2025-07-07T06:00:00+00:00"
+    # The weekly feedback of team SAV by e-mail: one week sent, the next cut off by a crash.
+    db.execute(
+        "INSERT INTO delivery_schedule(id, kind, team_id, channel, frequency, day, at, "
+        "created_at, updated_at) VALUES (3, 'export', 1, 'email', 'weekly', 0, '08:00', ?, ?)",
+        (now, now),
+    )
+    db.execute(
+        "INSERT INTO delivery_log(schedule_id, kind, period, period_start, period_end, target, "
+        "channel, address, state, attempts, created_at, updated_at) VALUES "
+        "(3, 'export', '2025-W27', '2025-06-30', '2025-07-07', 'SAV', 'email', "
+        "'sav@example.fr', 'sent', 1, ?, ?), "
+        "(3, 'export', '2025-W28', '2025-07-07', '2025-07-14', 'SAV', 'email', "
+        "'sav@example.fr', 'sending', 1, ?, ?)",
+        (now, now, now, now),
+    )
+
+
 # Representative data written by each released schema version. A new migration must
 # add its seed here (test_every_version_has_a_seed fails otherwise), so upgrades from
 # every version stay tested with real rows.
@@ -220,6 +240,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     9: _seed_v9,
     10: _seed_v10,
     11: _seed_v11,
+    12: _seed_v12,
 }
 
 
@@ -326,6 +347,16 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
         if version >= 9:
             _check_v9_data(ws)
             assert [ws.interactions.get(i).post_id for i in (5, 6)] == [None, 4]
+        if version >= 11:
+            [objective] = ws.objectives.all()
+            assert (objective.metric, objective.params["minutes"]) == ("answered_within", 120)
+            assert ws.figures.get("instagram", "followers", "2025-06") == 1520
+        if version >= 12:
+            [schedule] = ws.deliveries.schedules()
+            assert (schedule.kind, schedule.target.name) == ("export", "SAV")
+            # The send a crash cut off is to check, never sent again by itself.
+            states = {r.period: r.state.value for r in ws.deliveries.log()}
+            assert states == {"2025-W27": "sent", "2025-W28": "unknown"}
         schema = _schema(ws.db)
 
     assert schema == _fresh_schema(tmp_path)

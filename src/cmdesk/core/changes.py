@@ -25,6 +25,7 @@ class Changes:
     playbook: bool = False
     posts: bool = False  # posts, their channels, images, comments, history, slots
     accounts: bool = False  # publishing accounts (never their secrets)
+    deliveries: bool = False  # delivery schedules and the send log
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(

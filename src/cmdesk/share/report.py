@@ -401,6 +401,11 @@ class _Text:
         ]
 
 
+def summary_lines(doc: ReportDocument) -> list[str]:
+    """The summary the report opens with, in the client's language (an e-mail's body)."""
+    return _Text(doc).summary()
+
+
 def _logo(doc: ReportDocument) -> str:
     if doc.logo and doc.logo_mime.startswith("image/"):
         return f"data:{doc.logo_mime};base64,{base64.b64encode(doc.logo).decode('ascii')}"

@@ -636,6 +636,64 @@ def _v11_objectives_and_figures(db: sqlite3.Connection) -> None:
     )
 
 
+def _v12_deliveries(db: sqlite3.Connection) -> None:
+    # What cmdesk sends on its own: schedules (a kind of document, for a team or the
+    # client, by e-mail or webhook, every day/week/month at a wall-clock time) and the
+    # send log. A team's schedules go with the team; the log outlives its schedule
+    # (SET NULL) and keeps what was sent, to whom and how, as it was then.
+    db.execute(
+        """CREATE TABLE delivery_schedule (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            team_id INTEGER REFERENCES team(id) ON DELETE CASCADE,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+            address TEXT NOT NULL DEFAULT '',
+            webhook_format TEXT NOT NULL DEFAULT '',
+            frequency TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly', 'monthly')),
+            day INTEGER NOT NULL DEFAULT 0,
+            at TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            enabled INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX delivery_schedule_team ON delivery_schedule(team_id)")
+    # One row per period of a schedule: the UNIQUE key is what keeps a period from being
+    # sent twice, whatever two processes try. `sending` is committed before the network
+    # call; a row found `sending` by the next opening was cut off and becomes `unknown`.
+    db.execute(
+        """CREATE TABLE delivery_log (
+            id INTEGER PRIMARY KEY,
+            schedule_id INTEGER REFERENCES delivery_schedule(id) ON DELETE SET NULL,
+            kind TEXT NOT NULL,
+            period TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            period_end TEXT NOT NULL,
+            target TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            address TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL
+                CHECK (state IN ('sending', 'sent', 'failed', 'unknown', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            due_at TEXT,
+            claimed_at TEXT,
+            finished_at TEXT,
+            retry_at TEXT,
+            error TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (schedule_id, period)
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX delivery_log_open ON delivery_log(state) "
+        "WHERE state IN ('sending', 'failed', 'unknown')"
+    )
+    db.execute("CREATE INDEX delivery_log_updated ON delivery_log(updated_at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
@@ -648,6 +706,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "posts, variants, media, history, accounts, posting slots", _v9_posts),
     Migration(10, "interactions linked to posts", _v10_interaction_post),
     Migration(11, "objectives and monthly figures", _v11_objectives_and_figures),
+    Migration(12, "deliveries", _v12_deliveries),
 )
 LATEST = MIGRATIONS[-1].version
 

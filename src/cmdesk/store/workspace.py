@@ -32,6 +32,7 @@ from cmdesk.store.lock import WorkspaceLock
 if TYPE_CHECKING:
     from cmdesk.store.accounts import Accounts
     from cmdesk.store.contacts import Contacts
+    from cmdesk.store.deliveries import Deliveries
     from cmdesk.store.escalation import Escalation
     from cmdesk.store.figures import MonthlyFigures
     from cmdesk.store.interactions import Interactions
@@ -121,6 +122,7 @@ class Workspace:
             # file: any left `publishing` were cut off by a crash, and become `unknown`.
             try:
                 ws.posts.recover_after_crash()
+                ws.deliveries.recover_after_crash()  # the same for e-mails and webhooks
             except BaseException:
                 db.close()
                 raise
@@ -336,6 +338,12 @@ class Workspace:
         from cmdesk.store.figures import MonthlyFigures
 
         return MonthlyFigures(self)
+
+    @cached_property
+    def deliveries(self) -> Deliveries:
+        from cmdesk.store.deliveries import Deliveries
+
+        return Deliveries(self)
 
     # -- transactions ----------------------------------------------------------------------
 

@@ -47,6 +47,7 @@ from cmdesk.ui.icons import app_icon, icon, swatch
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
 from cmdesk.ui.views.contacts import ContactsView
+from cmdesk.ui.views.deliveries import DeliveriesBox
 from cmdesk.ui.views.empty import EmptySectionView
 from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
@@ -188,6 +189,9 @@ class MainWindow(QMainWindow):
         self.teams_editor = TeamsEditor(self.tasks, interactive=self.interactive)
         self.teams_editor.message.connect(self._status_message)
         self.settings_view.add_box(self.teams_editor)
+        self.deliveries_box = DeliveriesBox(self.tasks, self.home, interactive=self.interactive)
+        self.deliveries_box.message.connect(self._status_message)
+        self.settings_view.add_box(self.deliveries_box)
         self.welcome: WelcomeView | None = None
         self.answering: AnsweringDialog | None = None
         self.nav.currentRowChanged.connect(self._section_changed)
@@ -445,6 +449,7 @@ class MainWindow(QMainWindow):
         self._after_open(ws)
 
     def _after_open(self, ws: Workspace) -> None:
+        self.deliveries_box.offer_due()  # what came due while the app was closed
         home, path = self.home, ws.path
         # Both can take a while on a big client; closing the app stops them (the partial
         # backup is removed) instead of keeping the user waiting.
@@ -764,7 +769,7 @@ class MainWindow(QMainWindow):
         """The screens that show the workspace: each loads it and follows its changes."""
         built = (v for v in self.views.values() if isinstance(v, InteractionsView | ContactsView))
         extra = (self.answering,) if self.answering is not None else ()
-        return (self.monitoring_view, *built, self.teams_editor, *extra)
+        return (self.monitoring_view, *built, self.teams_editor, self.deliveries_box, *extra)
 
     # -- refreshing --------------------------------------------------------------------------
 
