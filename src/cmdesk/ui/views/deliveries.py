@@ -362,8 +362,15 @@ class DeliveriesBox(QGroupBox):
             fn(ws, senders)
             return Changes(deliveries=True)
 
-        self.tasks.run(label, work, lambda _c: self._fill(),
-                       failure_reporter(self, _("Not sent")), write=True,
+        def done(changes: Changes) -> None:
+            self.tasks.changes.emit(changes)
+            self._fill()
+
+        # Not on the writer thread: a slow mail server would hold every other write of
+        # the app for up to its timeout. The claim and the confirmation are transactions
+        # of their own (the workspace serialises them), and the claim's unique key keeps
+        # two sends of the same period from both going out.
+        self.tasks.run(label, work, done, failure_reporter(self, _("Not sent")),
                        cancellable=False)  # fmt: skip
 
     def send_selected(self) -> None:
