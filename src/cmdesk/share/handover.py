@@ -154,6 +154,18 @@ def _guide(
         t(N_("Posts: check the calendar and what waits for approval.")),
         t(N_("Backups are made automatically; keep a copy of the file elsewhere too.")),
     ]  # fmt: skip
+    schedules = len(ws.deliveries.schedules())
+    if schedules:
+        # The schedules travel with the file; the mail server is the recipient's own.
+        daily.append(
+            tr.ngettext(
+                "{count} scheduled sending (digests, reports) is kept: it starts once your "
+                "mail server is set in Settings → Deliveries.",
+                "{count} scheduled sendings (digests, reports) are kept: they start once your "
+                "mail server is set in Settings → Deliveries.",
+                schedules,
+            ).format(count=schedules)
+        )
     accounts = (
         "<h2>" + e(t(N_("Accounts to connect again"))) + "</h2><ul>"
         + "".join(item(e(a)) for a in removed) + "</ul>"
