@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from cmdesk.cli import main
+from cmdesk.store.workspace import Workspace
+from exports_data import fill
 
 
 @dataclass
@@ -42,3 +44,14 @@ def cli(
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def filled_client(cli, home: Path) -> Path:
+    """A client with some of everything (tests/exports_data.py), made by the command line."""
+    made = cli("clients", "create", "Fournil de Léa", "--slug", "lea", "--timezone", "Europe/Paris")
+    assert made.code == 0, made.err
+    path = home / "clients" / "lea.cmdesk"
+    with Workspace.open(path) as ws:
+        fill(ws)
+    return path

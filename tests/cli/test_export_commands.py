@@ -6,24 +6,10 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
-from cmdesk.store.workspace import Workspace
-from exports_data import fill
 
-
-@pytest.fixture
-def client(cli, home: Path) -> Path:
-    made = cli("clients", "create", "Fournil de Léa", "--slug", "lea", "--timezone", "Europe/Paris")
-    assert made.code == 0, made.err
-    path = home / "clients" / "lea.cmdesk"
-    with Workspace.open(path) as ws:
-        fill(ws)
-    return path
-
-
-def test_each_kind_in_each_format(cli, client: Path, tmp_path: Path) -> None:
+def test_each_kind_in_each_format(cli, filled_client: Path, tmp_path: Path) -> None:
     expected = {"mentions": 5, "interactions": 2, "posts": 2, "contacts": 2}
     for kind, count in expected.items():
         for fmt in ("csv", "xlsx", "json"):
@@ -37,7 +23,7 @@ def test_each_kind_in_each_format(cli, client: Path, tmp_path: Path) -> None:
         assert len(json.loads((tmp_path / f"{kind}.json").read_text())["rows"]) == count
 
 
-def test_filters_and_format_option(cli, client: Path, tmp_path: Path) -> None:
+def test_filters_and_format_option(cli, filled_client: Path, tmp_path: Path) -> None:
     out = tmp_path / "export.data"
     run = cli("--json", "export", "mentions", "--query", "numero 2", "--format", "json",
               "--out", str(out), "--since", "2026-03-10", "--until", "2026-03-10")  # fmt: skip
@@ -55,7 +41,7 @@ def test_filters_and_format_option(cli, client: Path, tmp_path: Path) -> None:
 
 
 def test_workspace_round_trip_makes_a_new_client(
-    cli, client: Path, home: Path, tmp_path: Path
+    cli, filled_client: Path, home: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "lea.json"
     run = cli("--json", "export", "workspace", "--out", str(out))
@@ -75,7 +61,7 @@ def test_workspace_round_trip_makes_a_new_client(
     assert not (home / "clients" / "casse.cmdesk").exists()
 
 
-def test_handover(cli, client: Path, tmp_path: Path) -> None:
+def test_handover(cli, filled_client: Path, tmp_path: Path) -> None:
     folder = tmp_path / "remise"
     run = cli("--json", "handover", "--out", str(folder))
     assert run.code == 0, run.err
@@ -87,7 +73,7 @@ def test_handover(cli, client: Path, tmp_path: Path) -> None:
     assert again.code == 4 and "not empty" in again.err
 
 
-def test_digest(cli, client: Path, tmp_path: Path) -> None:
+def test_digest(cli, filled_client: Path, tmp_path: Path) -> None:
     out = tmp_path / "digest.pdf"
     run = cli("--json", "digest", "--team", "service client", "--period", "2026-03",
               "--out", str(out))  # fmt: skip
@@ -105,7 +91,7 @@ def test_digest(cli, client: Path, tmp_path: Path) -> None:
     assert bad.code == 4 and "is not a period" in bad.err
 
 
-def test_report_keeps_the_notes_of_the_period(cli, client: Path, tmp_path: Path) -> None:
+def test_report_keeps_the_notes_of_the_period(cli, filled_client: Path, tmp_path: Path) -> None:
     notes = tmp_path / "reco.txt"
     notes.write_text("Publier le mardi matin.", encoding="utf-8")
     out = tmp_path / "mars.html"

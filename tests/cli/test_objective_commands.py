@@ -4,23 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
-from cmdesk.store.workspace import Workspace
-from exports_data import fill
-
-
-@pytest.fixture
-def client(cli, home: Path) -> Path:
-    made = cli("clients", "create", "Fournil", "--slug", "f", "--timezone", "Europe/Paris")
-    assert made.code == 0, made.err
-    path = home / "clients" / "f.cmdesk"
-    with Workspace.open(path) as ws:
-        fill(ws)
-    return path
-
-
-def test_objectives_and_figures(cli, client: Path, tmp_path: Path) -> None:
+def test_objectives_and_figures(cli, filled_client: Path, tmp_path: Path) -> None:
     added = cli("--json", "objectives", "add", "Réponse en 2 h", "answered_within", "90",
                 "--param", "minutes=120")  # fmt: skip
     assert added.code == 0, added.err
