@@ -96,6 +96,9 @@ class Cue(NamedTuple):  # a tuple: thousands are made per refresh
     negated: bool = False
 
 
+_new_cue = tuple.__new__
+
+
 @dataclass(frozen=True)
 class Estimate:
     language: str  # "fr", "en", another ISO code, or "" when unsure
@@ -244,8 +247,10 @@ def _cues(
                 text = " ".join(phrase)
                 negated = negation_left > 0 and _ALL_NEGATORS.isdisjoint(phrase)
             # A phrase that already says the negation ("jamais reçu") is not flipped again.
-            score = value * boost * (-0.8 if negated else 1.0)
-            cues.append(Cue(text, round(score, 1), negated))
+            if negated or boost != 1.0:
+                value = round(value * boost * (-0.8 if negated else 1.0), 1)
+            # tuple.__new__ skips the named tuple's Python-level __new__ (thousands a refresh).
+            cues.append(_new_cue(Cue, (text, value, negated)))
             boost = 1.0
             if negation_left:
                 negation_left = max(0, negation_left - size)
