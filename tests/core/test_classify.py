@@ -96,3 +96,11 @@ def test_a_phrase_scored_zero_is_not_given_as_a_reason() -> None:
     guess = estimate("We asked for a late checkout, it was great")
     assert "late checkout" in [c.text for c in guess.cues]
     assert guess.reason == "great +2"
+
+
+def test_scores_have_one_decimal_at_most() -> None:
+    """A cue nothing changes keeps its lexicon score unrounded: the lexicon must say it as
+    the reason shows it."""
+    from cmdesk.core.lexicon import SENTIMENT
+
+    assert all(round(float(v), 1) == float(v) for t in SENTIMENT.values() for v in t.values())
