@@ -35,6 +35,15 @@ def set_language(language: str) -> str:
     return lang
 
 
+def translator(language: str) -> gettext.NullTranslations:
+    """Messages in `language` whatever the app's own language: documents for a client
+    (an approval pack) are in the client's language, and building one must not switch
+    the language of the rest of the app, which may be drawing a window meanwhile."""
+    if language not in LANGUAGES or language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
 def current_language() -> str:
     return _language
 
