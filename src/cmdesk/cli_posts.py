@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cmdesk import cli_approval
 from cmdesk.cli_interactions import _shortened, _when
 from cmdesk.cli_monitor import CLIENT, ClientPath, Output
 from cmdesk.core.accounts import Account
@@ -339,3 +340,4 @@ def register(
         sub, "show", _("one post, its channels, images, comments and history"), cmd_posts_show
     )
     p.add_argument("id", metavar="ID", type=int, help=_("the post's id"))
+    cli_approval.register(sub, command)

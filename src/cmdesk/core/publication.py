@@ -238,6 +238,7 @@ _ACTION_LABELS = {
     "unknown": N_("no clear answer from the network"),
     "recovered": N_("found interrupted by a stop of cmdesk"),
     "checked": N_("checked on the network"),
+    "approval": N_("the client’s decision"),
     "channel.added": N_("channel added"),
     "channel.edited": N_("channel version edited"),
     "channel.removed": N_("channel removed"),

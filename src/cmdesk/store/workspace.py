@@ -31,6 +31,7 @@ from cmdesk.store.lock import WorkspaceLock
 
 if TYPE_CHECKING:
     from cmdesk.store.accounts import Accounts
+    from cmdesk.store.approval import Approvals
     from cmdesk.store.contacts import Contacts
     from cmdesk.store.deliveries import Deliveries
     from cmdesk.store.escalation import Escalation
@@ -320,6 +321,12 @@ class Workspace:
         from cmdesk.store.posts import Posts
 
         return Posts(self)
+
+    @cached_property
+    def approval(self) -> Approvals:
+        from cmdesk.store.approval import Approvals
+
+        return Approvals(self)
 
     @cached_property
     def accounts(self) -> Accounts:
