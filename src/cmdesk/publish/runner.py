@@ -393,7 +393,7 @@ def publish_due(
 
     `not_before` leaves aside what came due before it (the app lists the posts that came
     due while it was closed and lets the user decide); `only` sends just these variants
-    (the user's "publish now"), due or not."""
+    if they are due (the user's "publish now" for late posts), `not_before` aside."""
     moment = now or utc_now()
     run = _Run(ws, connectors, moment)
     try:

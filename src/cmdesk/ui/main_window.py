@@ -44,6 +44,7 @@ from cmdesk.ui.dialogs.errors import show_error
 from cmdesk.ui.dialogs.new_client import NewClientDialog
 from cmdesk.ui.dialogs.switcher import ClientSwitcher
 from cmdesk.ui.icons import app_icon, icon, swatch
+from cmdesk.ui.publishing import PublishingRunner, keyring_factory, keyring_secrets
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
 from cmdesk.ui.views.contacts import ContactsView
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
                 view = empty
             self.views[section.key] = view
             self.stack.addWidget(view)
+        self._build_publishing()
         self.teams_editor = TeamsEditor(self.tasks, interactive=self.interactive)
         self.teams_editor.message.connect(self._status_message)
         self.settings_view.add_box(self.teams_editor)
@@ -194,6 +196,22 @@ class MainWindow(QMainWindow):
 
         self.status = TaskStatus(self.tasks)
         self.statusBar().addPermanentWidget(self.status)
+
+    def _build_publishing(self) -> None:
+        """The due-post timer and its windows (ui/publishing.py): sends posts while the
+        app is open, lists the late ones at opening, asks to reconnect or to check."""
+        session_only = lambda: bool(self.secrets_state.get("session_only"))  # noqa: E731
+        self.publishing = PublishingRunner(
+            self.tasks,
+            self,
+            interactive=self.interactive,
+            auto=self.interactive,
+            connectors=keyring_factory(session_only),
+            secrets=keyring_secrets(session_only),
+        )
+        self.publishing.message.connect(self._status_message)
+        self.publishing.changed.connect(self.workspace_changed)
+        self.publishing.notify.connect(self.notify)
 
     def _settings_view(self) -> SettingsView:
         view = SettingsView()
@@ -297,6 +315,7 @@ class MainWindow(QMainWindow):
         self.import_csv_action = action(
             _("Import a CSV file…"), "Ctrl+Shift+I", self.import_csv, work_menu
         )
+        self.publishing.install_menu(self.menuBar())
         help_menu = self.menuBar().addMenu(_("&Help"))
         action(_("Open the log folder"), None, self._open_logs, help_menu)
         action(_("About cmdesk"), None, self._about, help_menu)
@@ -743,7 +762,7 @@ class MainWindow(QMainWindow):
         """The screens that show the workspace: each loads it and follows its changes."""
         built = (v for v in self.views.values() if isinstance(v, InteractionsView | ContactsView))
         extra = (self.answering,) if self.answering is not None else ()
-        return (self.monitoring_view, *built, self.teams_editor, *extra)
+        return (self.monitoring_view, *built, self.teams_editor, *extra, self.publishing)
 
     # -- refreshing --------------------------------------------------------------------------
 
@@ -820,15 +839,32 @@ class MainWindow(QMainWindow):
             _("cmdesk alert") if not more else _("{count} cmdesk alerts").format(count=len(alerts))
         )
         if self.interactive and QSystemTrayIcon.isSystemTrayAvailable():
-            if not hasattr(self, "tray"):
-                self.tray = QSystemTrayIcon(app_icon(), self)
-                self.tray.messageClicked.connect(self._show_alerts_section)
-            self.tray.show()
-            self.tray.showMessage(title, first.title, QSystemTrayIcon.MessageIcon.Warning, 15000)
+            self._tray_target = "monitoring"
+            self._tray().showMessage(title, first.title, QSystemTrayIcon.MessageIcon.Warning, 15000)
         self.statusBar().showMessage(f"⚠ {first.title}", 30000)
 
+    def notify(self, title: str, text: str) -> None:
+        """A desktop notification from publishing (a failure, a post to publish by hand,
+        an account to reconnect), or the status bar where the desktop has no tray."""
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if self.interactive and QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray_target = ""
+            self._tray().showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 15000)
+        self.statusBar().showMessage(f"⚠ {title}: {text}", 30000)
+
+    def _tray(self) -> Any:
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if not hasattr(self, "tray"):
+            self.tray = QSystemTrayIcon(app_icon(), self)
+            self.tray.messageClicked.connect(self._show_alerts_section)
+        self.tray.show()
+        return self.tray
+
     def _show_alerts_section(self) -> None:
-        self.show_section("monitoring")
+        if getattr(self, "_tray_target", "monitoring") == "monitoring":
+            self.show_section("monitoring")
         self.raise_()
         self.activateWindow()
 
