@@ -324,3 +324,32 @@ def test_a_tick_starts_no_run_for_posts_that_only_wait(
     assert started == []  # a Bluesky post waits for its time, a late one for the user
     with Workspace.open_readonly(client) as ro:
         assert {p.state for p in ro.posts.page()} == {S.SCHEDULED}
+
+
+def test_switching_client_waits_for_a_send_in_progress(
+    qtbot, gui_home: Home, client: Path, mastodon: MastodonServer, secrets: MemorySecrets
+) -> None:
+    from cmdesk.ui.main_window import MainWindow
+    from cmdesk.ui.settings import Preferences
+
+    with Workspace.open(client) as ws:
+        _mastodon(ws, mastodon, secrets)
+        post_id = _post(ws, "Envoyée pendant le changement de client", "mastodon", utc_now())
+    other = create_client(gui_home, "Autre", slug="autre")
+    other_path = other.path
+    other.close()
+    window = MainWindow(
+        gui_home, Preferences.in_home(gui_home.root), TaskManager(), interactive=False
+    )
+    qtbot.addWidget(window)
+    assert window.open_workspace(client)
+    window.publishing.connectors = lambda ws: factory(secrets)
+    window.publishing.cutoff = utc_now() - timedelta(hours=1)
+    mastodon.server.fault("POST", "/api/v1/statuses", Fault(delay_s=1.0))
+    window.publishing.poll()
+    assert window.publishing.running is not None
+    qtbot.waitUntil(lambda: bool(mastodon.server.requests("POST", "/api/v1/statuses")))
+    assert window.open_workspace(other_path)  # while the instance takes its time
+    window.close()
+    with Workspace.open(client) as ws:  # no "unknown" left by the switch
+        assert ws.posts.get(post_id).state is S.PUBLISHED

@@ -416,6 +416,7 @@ class MainWindow(QMainWindow):
         old = self.workspace
         if old is not None:
             self._flush_answering()
+            self.publishing.stop()
             self.previous = old.path
             old.close()
         self.workspace = ws
@@ -468,6 +469,7 @@ class MainWindow(QMainWindow):
     def close_workspace(self) -> None:
         if self.workspace is not None:
             self._flush_answering()
+            self.publishing.stop()
             self.tasks.writer.waitForDone()
             self.previous = self.workspace.path
             self.workspace.close()

@@ -124,6 +124,16 @@ class PublishingRunner(QObject):
             self.timer.start()
             self.start_timer.start()
 
+    def stop(self, msecs: int = 60_000) -> None:
+        """Before the workspace is closed: no new post is claimed, and a send in progress
+        ends with its confirmation (closing under it would leave it "unknown")."""
+        self.timer.stop()
+        self.start_timer.stop()
+        if self.running is not None:
+            self.running.cancel()
+            self.tasks.pool.waitForDone(msecs)
+            self.running = None
+
     def on_changes(self, changes: Changes) -> None:
         """Nothing to redraw: the next tick reads the posts afresh."""
 
