@@ -23,6 +23,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--languages", default="fr,en")
     parser.add_argument("--extra", action="store_true")
+    parser.add_argument(
+        "--publishing", action="store_true", help="the publishing windows instead (for review)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
@@ -44,12 +47,14 @@ def main() -> int:
         for language in args.languages.split(","):
             set_language(language)
             install_translators(app, language)
-            for name, make, size in shots(ws, empty, args.extra):
+            found = publishing_shots(ws) if args.publishing else shots(ws, empty, args.extra)
+            for name, make, size in found:
                 widget = make()
                 widget.resize(*size)
                 widget.show()
                 settle(app)
-                prefix = "" if name.startswith("reports-") else "answering-"
+                kind = "publishing" if args.publishing else "answering"
+                prefix = "" if name.startswith("reports-") else f"{kind}-"
                 path = args.out / f"{language}-{prefix}{name}.png"
                 widget.grab().save(str(path))
                 print(f"  {path}")
@@ -150,6 +155,90 @@ def shots(ws: Any, empty: Any, extra: bool) -> list[tuple[str, Callable[[], Any]
             ("reply-dialog", lambda: ReplyDialog(ws, ws.replies.search()[0]), (720, 560)),
         ]
     return found
+
+
+def publishing_shots(ws: Any) -> list[tuple[str, Callable[[], Any], tuple[int, int]]]:
+    """The publishing windows on sample posts: late posts, assisted publishing, an unknown
+    post beside the account's latest posts (canned: no network here), reconnecting."""
+    from datetime import timedelta
+
+    from cmdesk.core.clock import utc_now
+    from cmdesk.core.schedule import to_local
+    from cmdesk.publish.base import RemotePost
+    from cmdesk.ui.dialogs.assisted import AssistedDialog
+    from cmdesk.ui.dialogs.late_posts import LatePostsDialog
+    from cmdesk.ui.dialogs.reconnect import ReconnectDialog
+    from cmdesk.ui.dialogs.unknown_post import CheckUnknownDialog
+    from cmdesk.ui.tasks import SyncTaskManager
+
+    tasks = SyncTaskManager()
+    now = utc_now().replace(microsecond=0)
+    if not ws.posts.page():
+        toot = ws.accounts.add("mastodon", "https://piaille.fr", "fournil@piaille.fr",
+                               label="Fournil (Mastodon)")  # fmt: skip
+        ws.accounts.set_needs_reconnect(toot.id, now.isoformat())
+        texts = [
+            ("Fermé lundi 1er mai : rendez-vous mardi dès 7 h pour la fournée !", "mastodon", 3),
+            ("Nouvelle miche au levain, pétrie à la main #pain #levain", "instagram", 2),
+            ("Notre galette des rois est de retour tout le mois de janvier.", "bluesky", 1),
+        ]
+        for text, channel, days in texts:
+            post = ws.posts.create(text, [channel])
+            if channel == "instagram":
+                ws.posts.add_media(post.id, _sample_png(), "Une miche dorée", filename="miche.png")
+            ws.posts.schedule(post.id, to_local(now - timedelta(days=days), "Europe/Paris"))
+        lost = ws.posts.create("La recette de la fougasse aux olives, pas à pas.", ["mastodon"])
+        ws.posts.schedule(lost.id, to_local(now - timedelta(hours=1), "Europe/Paris"))
+        variant = ws.posts.get(lost.id).variants[0]
+        ws.posts.claim(variant.id)
+        ws.posts.outcome_unknown(variant.id, "Pas de réponse de piaille.fr dans les 30 secondes.")
+
+    class Canned:
+        def __init__(self, account: Any) -> None:
+            self.account = account
+
+        def recent(self, limit: int = 20) -> list[Any]:
+            return [
+                RemotePost("3", "https://piaille.fr/@fournil/3",
+                           "La recette de la fougasse aux olives, pas à pas.",
+                           created_at=now - timedelta(minutes=58)),
+                RemotePost("2", "https://piaille.fr/@fournil/2",
+                           "Merci pour vos messages après la fête du pain !",
+                           created_at=now - timedelta(days=2)),
+                RemotePost("1", "https://piaille.fr/@fournil/1",
+                           "Les croissants sortent du four à 7 h.",
+                           created_at=now - timedelta(days=4)),
+            ]  # fmt: skip
+
+        def close(self) -> None:
+            pass
+
+    late = ws.posts.due(now - timedelta(minutes=5), 100)
+    by_hand = [v for v in late if v.channel == "instagram"]
+    account = next(a for a in ws.accounts.all() if a.needs_reconnect)
+    return [
+        ("late-posts", lambda: LatePostsDialog(ws, late), (980, 360)),
+        ("assisted", lambda: AssistedDialog(ws, tasks, by_hand), (720, 600)),
+        (
+            "check-unknown",
+            lambda: CheckUnknownDialog(ws, tasks, ws.posts.needing_check(), lambda w: Canned, None),
+            (920, 560),
+        ),
+        ("reconnect", lambda: ReconnectDialog(ws, tasks, account, lambda w: None), (560, 330)),
+    ]
+
+
+def _sample_png() -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(320, 240, QImage.Format.Format_RGB32)
+    image.fill(QColor("#c8893b"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
 
 
 def settle(app: Any) -> None:

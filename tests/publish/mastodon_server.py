@@ -324,6 +324,26 @@ class MastodonServer:
         self.statuses.append(status)
         return Answer(200, status)
 
+    def publish_scheduled(self) -> None:
+        """What the instance does at their time: each scheduled status becomes a status
+        of its own, with a new id and its address (the scheduled one is gone)."""
+        for item in self.scheduled:
+            status_id = self.next_id()
+            text = item["params"]["text"]
+            self.statuses.append(
+                {
+                    "id": status_id,
+                    "created_at": item["scheduled_at"],
+                    "uri": f"{self.url}/users/boulangerie/statuses/{status_id}",
+                    "url": f"{self.url}/@boulangerie/{status_id}",
+                    "content": f"<p>{html.escape(text)}</p>",
+                    "visibility": item["params"]["visibility"],
+                    "media_attachments": item["media_attachments"],
+                    "account": self.account(),
+                }
+            )
+        self.scheduled.clear()
+
     def account_statuses(self, request: Request) -> Answer:
         if request.match and request.match["id"] != self.ACCOUNT_ID:
             return Answer(404, {"error": "Record not found"})

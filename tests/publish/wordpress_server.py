@@ -256,6 +256,14 @@ class WordPressServer:
         )
         return None
 
+    def publish_future(self) -> None:
+        """What WordPress's cron does after their time: future articles are published and
+        get their permalink."""
+        for post in self.posts.values():
+            if post["status"] == "future":
+                post["status"] = "publish"
+                post["link"] = f"{self.url}/{post['id']}/article/"
+
     def create_post(self, request: Request) -> Answer:
         fields = request.json() or {}
         post_id = self.next_id()

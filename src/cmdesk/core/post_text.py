@@ -51,6 +51,7 @@ LINKEDIN_LIMIT = 3000
 INSTAGRAM_LIMIT = 2200
 INSTAGRAM_HASHTAGS = 30
 FACEBOOK_LIMIT = 63206
+TIKTOK_LIMIT = 4000  # a caption, since 2023 (2,200 before)
 X_IMAGE_BYTES = 5 * 2**20
 X_ALT_LIMIT = 1000
 INSTAGRAM_IMAGE_BYTES = 8 * 2**20
@@ -398,16 +399,28 @@ def count_post(
             )
         has_link = any(facet.kind == "link" for facet in bluesky_facets(text))
         notices += _image_notices(network, images, max_images=4, max_bytes=BLUESKY_IMAGE_BYTES)
-    elif network in (Network.LINKEDIN, Network.INSTAGRAM, Network.FACEBOOK):
+    elif network in (Network.LINKEDIN, Network.INSTAGRAM, Network.FACEBOOK, Network.TIKTOK):
         used, unit = utf16_units(text), "utf16"
         limit = {
             Network.LINKEDIN: LINKEDIN_LIMIT,
             Network.INSTAGRAM: INSTAGRAM_LIMIT,
             Network.FACEBOOK: FACEBOOK_LIMIT,
+            Network.TIKTOK: TIKTOK_LIMIT,
         }[network]
         links = tuple(find_urls(text, network="x"))
         if network == Network.INSTAGRAM:
             notices += _instagram_notices(text, images)
+        elif network == Network.TIKTOK and not images:
+            notices.append(
+                Notice(
+                    "warning",
+                    "image_required",
+                    _(
+                        "TikTok posts a video or photos: attach an image here, or add the "
+                        "video on TikTok when you publish it."
+                    ),
+                )
+            )
         else:
             notices += _image_notices(network, images, max_images=None, max_bytes=None)
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 
 from cmdesk.core.accounts import Account
@@ -11,7 +13,7 @@ from cmdesk.i18n import _
 from cmdesk.publish import bluesky, mastodon, wordpress
 from cmdesk.publish.base import Connector
 from cmdesk.publish.runner import ConnectorFactory
-from cmdesk.store.secrets import SecretStore
+from cmdesk.store.secrets import MemorySecrets, SecretStore
 
 
 def _by_hand(network: Network) -> InvalidData:
@@ -63,3 +65,34 @@ def connect(
     if network is Network.WORDPRESS:
         return wordpress.connect(server, username, secret, secrets, label=label)
     raise _by_hand(network)
+
+
+def reconnect(
+    account: Account,
+    secret: str,
+    secrets: SecretStore,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> Account:
+    """A new token or application password for an account the network stopped accepting:
+    checked with the network exactly as when connecting, and kept under the account's own
+    keyring entry, so the account and the posts that go through it stay as they are. A
+    secret that belongs to another account is refused."""
+    trial = MemorySecrets(uuid.uuid4().hex)  # nothing reaches the keyring before the check
+    fresh = connect(
+        account.network, account.server, account.username, secret, trial, label=account.label
+    )
+    try:
+        if account.remote_id and fresh.remote_id and fresh.remote_id != account.remote_id:
+            raise InvalidData(
+                _("This password or token is for {other}, not for {account}.").format(
+                    other=fresh.username or fresh.remote_id, account=account.display_name
+                )
+            )
+        checked = trial.get(fresh.secret_name)
+        if not checked:  # pragma: no cover - connect() always keeps it
+            raise InvalidData(_("The password or token is empty."))
+        secrets.set(account.secret_name, checked)
+    finally:
+        trial.delete(fresh.secret_name)
+    return account

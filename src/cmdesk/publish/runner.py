@@ -18,23 +18,29 @@ A variant for a network that can publish at a given time itself (Mastodon's
 `server_horizon` and far enough ahead for the server: it then goes out while the laptop
 is closed. The workspace has no state of its own for "held by the server": the variant is
 confirmed `published` with its time as `published_at` and no address yet (the history
-says it was handed over). Networks without an API cmdesk may use (X, LinkedIn,
-Instagram, Facebook) are not sent: they come back in the summary, to publish by hand.
+says it was handed over). Its final address is looked up on a later run, once its time
+has passed (`find_addresses`). Networks without an API cmdesk may use (X, LinkedIn,
+Instagram, Facebook, TikTok) are not sent: they come back in the summary, to publish by
+hand.
+
+Each run reads three queues, so a post due now never waits behind others: what is due
+now on the direct networks, then what a server could hold for later, then what is due
+on the assisted networks (never claimed, so always still there).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cmdesk.core.accounts import Account
-from cmdesk.core.clock import to_iso, utc_now
+from cmdesk.core.clock import parse_iso, to_iso, utc_now
 from cmdesk.core.errors import CmdeskError, InvalidData, NotFound
-from cmdesk.core.networks import DIRECT_NETWORKS, Network
-from cmdesk.core.publication import Variant, channel_name
+from cmdesk.core.networks import ASSISTED_NETWORKS, DIRECT_NETWORKS, Network
+from cmdesk.core.publication import Variant, VariantState, channel_name
 from cmdesk.i18n import _, ngettext
 from cmdesk.publish.base import (
     AuthExpired,
@@ -43,6 +49,7 @@ from cmdesk.publish.base import (
     Published,
     PublishError,
     Rejected,
+    RemotePost,
     Transient,
 )
 from cmdesk.publish.content import content_for
@@ -59,6 +66,12 @@ MAX_ATTEMPTS = 5  # transient failures in a row before the variant is failed
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 SERVER_HORIZON = timedelta(hours=24)
+# A post a server published itself is looked up this long after its time (the server's
+# own queue takes a moment), and the lookups are spaced so a poll every minute does not
+# ask the network every minute.
+ADDRESS_DELAY = timedelta(minutes=2)
+ADDRESS_LOOKUP_EVERY = timedelta(minutes=10)
+ADDRESS_SETTING = "publishing.addresses_looked_up_at"
 
 # What happened to each variant, as `publish-due --json` reports it.
 PUBLISHED = "published"
@@ -69,6 +82,7 @@ RECONNECT = "reconnect"
 UNKNOWN = "unknown"
 BY_HAND = "by_hand"
 SKIPPED = "skipped"
+ADDRESS = "address"  # the address of a post a server published itself was found
 
 
 @dataclass(frozen=True)
@@ -110,8 +124,9 @@ class Summary:
             ngettext("{n} account to reconnect", "{n} accounts to reconnect", n(RECONNECT)),
             ngettext("{n} to check", "{n} to check", n(UNKNOWN)),
             ngettext("{n} to publish by hand", "{n} to publish by hand", n(BY_HAND)),
+            ngettext("{n} address found", "{n} addresses found", n(ADDRESS)),
         ]
-        results = (PUBLISHED, HANDED, RETRY, FAILED, RECONNECT, UNKNOWN, BY_HAND)
+        results = (PUBLISHED, HANDED, RETRY, FAILED, RECONNECT, UNKNOWN, BY_HAND, ADDRESS)
         shown = [text.format(n=n(r)) for r, text in zip(results, parts, strict=True) if n(r)]
         return ", ".join(shown) if shown else _("Nothing was due.")
 
@@ -275,6 +290,92 @@ class _Run:
         self.ws.posts.outcome_unknown(variant.id, message)
         self.add(variant, UNKNOWN, message)
 
+    # -- addresses of posts a server published itself -----------------------------------------
+
+    def find_addresses(self) -> None:
+        """Mastodon gives a scheduled post its address only when it goes out, and WordPress
+        shows a future article's short link until then: after their time, find them
+        among the account's latest posts. Nothing here changes a post's state."""
+        last = self.ws.get_setting(ADDRESS_SETTING)
+        if last and timedelta(0) <= self.now - parse_iso(last) < ADDRESS_LOOKUP_EVERY:
+            return
+        waiting = self.ws.posts.awaiting_address(self.now - ADDRESS_DELAY)
+        if not waiting:
+            return
+        self.ws.set_setting(ADDRESS_SETTING, to_iso(self.now))
+        listed: dict[int, list[RemotePost]] = {}
+        for variant in waiting:
+            assert variant.account_id is not None
+            try:
+                if variant.account_id not in listed:
+                    listed[variant.account_id] = self.connector(variant.account_id).recent(40)
+                post = self.ws.posts.get(variant.post_id)
+            except (PublishError, SecretsUnavailable, NotFound) as exc:
+                log.info("looking up the address of variant %s: %s", variant.id, exc.message)
+                listed.setdefault(variant.account_id, [])
+                continue
+            found = match_published(listed[variant.account_id], variant, variant.text_or(post.text))
+            if found is not None and found.url != variant.url:
+                try:
+                    self.ws.posts.set_address(variant.id, found.remote_id, found.url)
+                except InvalidData:
+                    continue
+                self.add(variant, ADDRESS, url=found.url, remote_id=found.remote_id)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def match_published(posts: list[RemotePost], variant: Variant, text: str) -> RemotePost | None:
+    """The account's post that is `variant`, published by its server at its time: the
+    same id where the server keeps it (WordPress), else the post that went out near
+    that time and begins with the same words (Mastodon gives it a new id)."""
+    for post in posts:
+        if post.remote_id == variant.remote_id and post.url and post.status == "publish":
+            return post
+    at = variant.published_at
+    wanted = _letters(text)[:40]
+    if at is None or not wanted:
+        return None
+    for post in posts:
+        if post.created_at is None or not post.url or post.status in ("scheduled", "future"):
+            continue
+        if abs(post.created_at - at) <= timedelta(minutes=30):
+            found = _letters(post.text)[: len(wanted)]
+            if found and found == wanted[: len(found)] and len(found) >= min(len(wanted), 12):
+                return post
+    return None
+
+
+_ASSISTED = [n.value for n in ASSISTED_NETWORKS]
+
+
+def _queue(
+    ws: Workspace,
+    moment: datetime,
+    horizon: timedelta,
+    limit: int,
+    not_before: datetime | None,
+    only: Collection[int] | None,
+) -> list[Variant]:
+    if only is not None:
+        chosen = []
+        for variant_id in only:
+            try:
+                variant = ws.posts.variant(variant_id)
+            except NotFound:
+                continue
+            if variant.state is VariantState.PENDING:
+                chosen.append(variant)
+        return chosen
+    direct = [n.value for n in DIRECT_NETWORKS]
+    return [
+        *ws.posts.due(moment, limit, after=not_before, channels=direct),
+        *ws.posts.due(moment + horizon, limit, after=moment, channels=direct),
+        *ws.posts.due(moment, limit, after=not_before, channels=_ASSISTED),
+    ]
+
 
 def publish_due(
     ws: Workspace,
@@ -284,13 +385,19 @@ def publish_due(
     *,
     server_horizon: timedelta = SERVER_HORIZON,
     limit: int = 100,
+    not_before: datetime | None = None,
+    only: Collection[int] | None = None,
 ) -> Summary:
     """Send what is due in `ws` (opened for writing). `cancel` is checked between
-    variants, never between a claim and its confirmation."""
+    variants, never between a claim and its confirmation.
+
+    `not_before` leaves aside what came due before it (the app lists the posts that came
+    due while it was closed and lets the user decide); `only` sends just these variants
+    if they are due (the user's "publish now" for late posts), `not_before` aside."""
     moment = now or utc_now()
     run = _Run(ws, connectors, moment)
     try:
-        for variant in ws.posts.due(moment + server_horizon, limit=limit):
+        for variant in _queue(ws, moment, server_horizon, limit, not_before, only):
             if _cancelled(cancel):
                 run.summary.cancelled = True
                 break
@@ -300,6 +407,8 @@ def publish_due(
                 # Before any claim (building a connector, asking whether it can
                 # schedule): nothing moved; the next run tries again.
                 run.add(variant, SKIPPED, exc.message)
+        if only is None and not run.summary.cancelled:
+            run.find_addresses()
     finally:
         run.close()
     return run.summary

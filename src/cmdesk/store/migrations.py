@@ -694,6 +694,39 @@ def _v12_deliveries(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX delivery_log_updated ON delivery_log(updated_at)")
 
 
+_PUBLISHING_TABLES = ("account", "post_variant", "posting_slot")
+
+
+def _v13_tiktok_and_series(db: sqlite3.Connection) -> None:
+    # TikTok joins the assisted networks. Its name is added to the CHECK constraints of
+    # the three tables that name networks by editing their stored definition, SQLite's
+    # documented way to loosen a CHECK (sqlite.org/lang_altertable.html, "other kinds of
+    # table schema changes"): rebuilding the tables would fire the ON DELETE actions of
+    # the keys that point at them (accounts and variants) and lose those links. Existing
+    # rows already satisfy the wider constraint, and nothing on disk changes but the text.
+    old = "'x', 'linkedin', 'instagram', 'facebook')"
+    new = "'x', 'linkedin', 'instagram', 'facebook', 'tiktok')"
+    version = int(db.execute("PRAGMA schema_version").fetchone()[0])
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        marks = ",".join("?" * len(_PUBLISHING_TABLES))
+        changed = db.execute(
+            f"UPDATE sqlite_master SET sql = replace(sql, ?, ?) "
+            f"WHERE type = 'table' AND name IN ({marks}) AND instr(sql, ?) > 0",
+            (old, new, *_PUBLISHING_TABLES, old),
+        ).rowcount
+        if changed != len(_PUBLISHING_TABLES):
+            raise sqlite3.DatabaseError("unexpected publishing tables: not migrated")
+        db.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+    # The first wall-clock time of a repeated post's series: each occurrence is a new post
+    # (the published one stays as it went out), and the next is computed from the first,
+    # so "every month on the 31st" or "daily at 02:30" does not drift after a short month
+    # or a daylight-saving gap. NULL: the post's own wall_time starts the series.
+    db.execute("ALTER TABLE post ADD COLUMN series_first TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "client profile and settings", _v1_client_and_settings),
     Migration(2, "activity log", _v2_activity),
@@ -707,6 +740,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "interactions linked to posts", _v10_interaction_post),
     Migration(11, "objectives and monthly figures", _v11_objectives_and_figures),
     Migration(12, "deliveries", _v12_deliveries),
+    Migration(13, "TikTok; the first time of a repeated post's series", _v13_tiktok_and_series),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -12,6 +12,7 @@ processes, two connections) exactly one gets a variant.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from cmdesk.core.changes import NOTHING, Changes
 from cmdesk.core.clock import iso_now, to_iso, utc_now
 from cmdesk.core.errors import InvalidData
+from cmdesk.core.posts import PostState
 from cmdesk.core.publication import (
     CLAIMABLE,
     Variant,
@@ -28,6 +30,7 @@ from cmdesk.core.publication import (
     variant_after_crash,
 )
 from cmdesk.i18n import _, format_when
+from cmdesk.store.post_repeat import repeat_published
 from cmdesk.store.post_rows import (
     RUNNER,
     VARIANT_COLUMNS,
@@ -58,15 +61,34 @@ class ClaimRefused(InvalidData):
 class Publishing:
     ws: Workspace
 
-    def due(self, now: datetime | None = None, limit: int = 100) -> list[Variant]:
-        """Variants waiting to be sent whose time has come, oldest first."""
+    def due(
+        self,
+        now: datetime | None = None,
+        limit: int = 100,
+        *,
+        after: datetime | None = None,
+        channels: Collection[str] | None = None,
+    ) -> list[Variant]:
+        """Variants waiting to be sent whose time has come (and, with `after`, came after
+        that moment), on these `channels` (all by default), oldest first."""
+        wanted = sorted(channels) if channels is not None else []
+        channel_test = f"AND v.channel IN ({','.join('?' * len(wanted))}) " if wanted else ""
+        if channels is not None and not wanted:
+            return []
         with self.ws.reading() as db:
             rows = db.execute(
                 f"SELECT {', '.join('v.' + c for c in VARIANT_COLUMNS.split(', '))} "
                 "FROM post_variant v JOIN post p ON p.id = v.post_id "
-                f"WHERE v.state = 'pending' AND v.due_at <= ? AND p.state IN {_IN_CLAIMABLE} "
+                "WHERE v.state = 'pending' AND v.due_at <= ? AND v.due_at > ? "
+                f"{channel_test}AND p.state IN {_IN_CLAIMABLE} "
                 "ORDER BY v.due_at, v.id LIMIT ?",
-                (to_iso(now or utc_now()), *_CLAIMABLE_POSTS, limit),
+                (
+                    to_iso(now or utc_now()),
+                    to_iso(after) if after is not None else "",
+                    *wanted,
+                    *_CLAIMABLE_POSTS,
+                    limit,
+                ),
             ).fetchall()
         return [variant_from_row(r) for r in rows]
 
@@ -222,7 +244,8 @@ class Publishing:
                 to_state=wanted.value,
                 detail=detail,
             )
-            settle_post(db, variant.post_id, at=stamp, actor=actor)
+            if settle_post(db, variant.post_id, at=stamp, actor=actor) is PostState.PUBLISHED:
+                repeat_published(db, variant.post_id, at=stamp)
 
     def recover_after_crash(self) -> Changes:
         """Variants a stopped process left `publishing` become `unknown`, with a history

@@ -25,7 +25,7 @@ RUNNER = "cmdesk"  # the actor of the runner's moves and of recoveries
 
 POST_COLUMNS = (
     "id, title, text, link, first_comment, state, scheduled_at, zone, wall_time, recurrence, "
-    "recurrence_interval, evergreen, mention_id, created_at, updated_at"
+    "recurrence_interval, evergreen, mention_id, created_at, updated_at, series_first"
 )
 VARIANT_COLUMNS = (
     "id, post_id, channel, account_id, text, extras, state, due_at, remote_id, url, error, "
@@ -70,7 +70,10 @@ def post_from_row(row: Sequence[Any], variants: tuple[Variant, ...] = ()) -> Pos
     wall = datetime.fromisoformat(row[8]) if row[8] else None
     recurrence = None
     if row[9] and wall is not None:
-        recurrence = Recurrence(wall, row[7], Frequency(row[9]), row[10])
+        # A later occurrence repeats from its series' first time, not its own (no drift
+        # after a short month or a daylight-saving gap).
+        first = datetime.fromisoformat(row[15]) if row[15] else wall
+        recurrence = Recurrence(first, row[7], Frequency(row[9]), row[10])
     return Post(
         id=row[0],
         title=row[1],

@@ -101,7 +101,7 @@ class Scheduling:
                     raise InvalidData(_("A scheduled post needs a time: unschedule it first."))
                 db.execute(
                     "UPDATE post SET scheduled_at = NULL, wall_time = NULL, recurrence = '', "
-                    "updated_at = ? WHERE id = ?",
+                    "series_first = NULL, updated_at = ? WHERE id = ?",
                     (stamp, post_id),
                 )
                 detail = ""
@@ -136,8 +136,8 @@ class Scheduling:
         zone = zone or post.zone or self.ws.profile().timezone
         instant = chosen_instant(wall, zone, choice)
         db.execute(
-            "UPDATE post SET scheduled_at = ?, zone = ?, wall_time = ?, updated_at = ? "
-            "WHERE id = ?",
+            "UPDATE post SET scheduled_at = ?, zone = ?, wall_time = ?, series_first = NULL, "
+            "updated_at = ? WHERE id = ?",
             (to_iso(instant), zone, wall_text(to_local(instant, zone)), stamp, post.id),
         )
         return instant
@@ -164,7 +164,7 @@ class Scheduling:
                 raise InvalidData(_("Give the post a date and time before making it repeat."))
             db.execute(
                 "UPDATE post SET recurrence = ?, recurrence_interval = ?, evergreen = ?, "
-                "updated_at = ? WHERE id = ?",
+                "series_first = NULL, updated_at = ? WHERE id = ?",
                 (frequency.value if frequency else "", interval, int(evergreen), stamp, post_id),
             )
             add_history(

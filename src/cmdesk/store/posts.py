@@ -27,6 +27,7 @@ from cmdesk.core.publication import (
     checked_link,
 )
 from cmdesk.i18n import _
+from cmdesk.store.post_by_hand import ByHand
 from cmdesk.store.post_media import MediaAndComments
 from cmdesk.store.post_publishing import Publishing
 from cmdesk.store.post_rows import (
@@ -54,7 +55,7 @@ _POST_FIELDS = ("title", "text", "link", "first_comment", "mention_id")
 _USER_STATES = frozenset({S.IDEA, S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED})
 
 
-class Posts(Variants, Scheduling, Publishing, MediaAndComments):
+class Posts(Variants, Scheduling, Publishing, ByHand, MediaAndComments):
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 

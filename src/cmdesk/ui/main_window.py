@@ -44,6 +44,7 @@ from cmdesk.ui.dialogs.errors import show_error
 from cmdesk.ui.dialogs.new_client import NewClientDialog
 from cmdesk.ui.dialogs.switcher import ClientSwitcher
 from cmdesk.ui.icons import app_icon, icon, swatch
+from cmdesk.ui.publishing import PublishingRunner, keyring_factory, keyring_secrets
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
 from cmdesk.ui.views.contacts import ContactsView
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
                 view = empty
             self.views[section.key] = view
             self.stack.addWidget(view)
+        self._build_publishing()
         self.teams_editor = TeamsEditor(self.tasks, interactive=self.interactive)
         self.teams_editor.message.connect(self._status_message)
         self.settings_view.add_box(self.teams_editor)
@@ -198,6 +200,22 @@ class MainWindow(QMainWindow):
 
         self.status = TaskStatus(self.tasks)
         self.statusBar().addPermanentWidget(self.status)
+
+    def _build_publishing(self) -> None:
+        """The due-post timer and its windows (ui/publishing.py): sends posts while the
+        app is open, lists the late ones at opening, asks to reconnect or to check."""
+        session_only = lambda: bool(self.secrets_state.get("session_only"))  # noqa: E731
+        self.publishing = PublishingRunner(
+            self.tasks,
+            self,
+            interactive=self.interactive,
+            auto=self.interactive,
+            connectors=keyring_factory(session_only),
+            secrets=keyring_secrets(session_only),
+        )
+        self.publishing.message.connect(self._status_message)
+        self.publishing.changed.connect(self.workspace_changed)
+        self.publishing.notify.connect(self.notify)
 
     def _settings_view(self) -> SettingsView:
         view = SettingsView()
@@ -301,6 +319,7 @@ class MainWindow(QMainWindow):
         self.import_csv_action = action(
             _("Import a CSV file…"), "Ctrl+Shift+I", self.import_csv, work_menu
         )
+        self.publishing.install_menu(self.menuBar())
         reports_menu = self.menuBar().addMenu(_("&Reports"))
         action(_("Objectives…"), None, self.show_objectives, reports_menu)
         action(_("Monthly figures…"), None, self.show_figures, reports_menu)
@@ -422,6 +441,7 @@ class MainWindow(QMainWindow):
         old = self.workspace
         if old is not None:
             self._flush_answering()
+            self.publishing.stop()
             self.previous = old.path
             old.close()
         self.workspace = ws
@@ -475,6 +495,7 @@ class MainWindow(QMainWindow):
     def close_workspace(self) -> None:
         if self.workspace is not None:
             self._flush_answering()
+            self.publishing.stop()
             self.tasks.writer.waitForDone()
             self.previous = self.workspace.path
             self.workspace.close()
@@ -769,7 +790,14 @@ class MainWindow(QMainWindow):
         """The screens that show the workspace: each loads it and follows its changes."""
         built = (v for v in self.views.values() if isinstance(v, InteractionsView | ContactsView))
         extra = (self.answering,) if self.answering is not None else ()
-        return (self.monitoring_view, *built, self.teams_editor, self.deliveries_box, *extra)
+        return (
+            self.monitoring_view,
+            *built,
+            self.teams_editor,
+            self.deliveries_box,
+            *extra,
+            self.publishing,
+        )
 
     # -- refreshing --------------------------------------------------------------------------
 
@@ -846,15 +874,32 @@ class MainWindow(QMainWindow):
             _("cmdesk alert") if not more else _("{count} cmdesk alerts").format(count=len(alerts))
         )
         if self.interactive and QSystemTrayIcon.isSystemTrayAvailable():
-            if not hasattr(self, "tray"):
-                self.tray = QSystemTrayIcon(app_icon(), self)
-                self.tray.messageClicked.connect(self._show_alerts_section)
-            self.tray.show()
-            self.tray.showMessage(title, first.title, QSystemTrayIcon.MessageIcon.Warning, 15000)
+            self._tray_target = "monitoring"
+            self._tray().showMessage(title, first.title, QSystemTrayIcon.MessageIcon.Warning, 15000)
         self.statusBar().showMessage(f"⚠ {first.title}", 30000)
 
+    def notify(self, title: str, text: str) -> None:
+        """A desktop notification from publishing (a failure, a post to publish by hand,
+        an account to reconnect), or the status bar where the desktop has no tray."""
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if self.interactive and QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray_target = ""
+            self._tray().showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 15000)
+        self.statusBar().showMessage(f"⚠ {title}: {text}", 30000)
+
+    def _tray(self) -> Any:
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if not hasattr(self, "tray"):
+            self.tray = QSystemTrayIcon(app_icon(), self)
+            self.tray.messageClicked.connect(self._show_alerts_section)
+        self.tray.show()
+        return self.tray
+
     def _show_alerts_section(self) -> None:
-        self.show_section("monitoring")
+        if getattr(self, "_tray_target", "monitoring") == "monitoring":
+            self.show_section("monitoring")
         self.raise_()
         self.activateWindow()
 
