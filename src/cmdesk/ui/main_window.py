@@ -50,6 +50,7 @@ from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.empty import EmptySectionView
 from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
+from cmdesk.ui.views.posts import PostsView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.teams import TeamsEditor
@@ -174,8 +175,9 @@ class MainWindow(QMainWindow):
                 self.monitoring_view.alerts_raised.connect(self._notify_alerts)
                 self.monitoring_view.proxy = self.prefs.proxy
                 self.monitoring_view.convert_requested.connect(self.convert_mention)
+                self.monitoring_view.draft_requested.connect(self.draft_post_from_mention)
                 view = self.monitoring_view
-            elif section.key in ("interactions", "contacts"):
+            elif section.key in ("interactions", "contacts", "posts"):
                 # Built when first shown: the window paints sooner, and most sessions
                 # start in the monitoring section.
                 view = QWidget()
@@ -234,6 +236,16 @@ class MainWindow(QMainWindow):
         built.interaction_requested.connect(self.show_interaction)
         built.capture_requested.connect(self.capture)
         self._install("contacts", built)
+        return built
+
+    @property
+    def posts_view(self) -> PostsView:
+        view = self.views.get("posts")
+        if isinstance(view, PostsView):
+            return view
+        built = PostsView(self.tasks, interactive=self.interactive)
+        built.message.connect(self._status_message)
+        self._install("posts", built)
         return built
 
     def _install(self, key: str, view: QWidget) -> None:
@@ -297,6 +309,8 @@ class MainWindow(QMainWindow):
         self.import_csv_action = action(
             _("Import a CSV file…"), "Ctrl+Shift+I", self.import_csv, work_menu
         )
+        posts_menu = self.menuBar().addMenu(_("&Posts"))
+        self.new_post_action = action(_("New post…"), "Ctrl+Shift+P", self.new_post, posts_menu)
         help_menu = self.menuBar().addMenu(_("&Help"))
         action(_("Open the log folder"), None, self._open_logs, help_menu)
         action(_("About cmdesk"), None, self._about, help_menu)
@@ -351,6 +365,19 @@ class MainWindow(QMainWindow):
         self.show_section("interactions")
         self.interactions_view.convert_mention(mention_id)
 
+    # -- posts ---------------------------------------------------------------------------------
+
+    def new_post(self) -> None:
+        """Write a post from anywhere (Ctrl+Shift+P); the Posts list shows it after."""
+        if self.workspace is None:
+            return
+        self.show_section("posts")
+        self.posts_view.new_post()
+
+    def draft_post_from_mention(self, mention_id: int) -> None:
+        self.show_section("posts")
+        self.posts_view.draft_from_mention(mention_id)
+
     def show_interaction(self, interaction_id: int) -> None:
         self.show_section("interactions")
         self.interactions_view.show_interaction(interaction_id)
@@ -369,6 +396,8 @@ class MainWindow(QMainWindow):
                 self.interactions_view  # noqa: B018 (built on first use)
             elif key == "contacts":
                 self.contacts_view  # noqa: B018
+            elif key == "posts":
+                self.posts_view  # noqa: B018
             self.stack.setCurrentWidget(self.views[key])
 
     # -- opening workspaces ------------------------------------------------------------------
@@ -741,7 +770,11 @@ class MainWindow(QMainWindow):
 
     def _parts(self) -> tuple[Any, ...]:
         """The screens that show the workspace: each loads it and follows its changes."""
-        built = (v for v in self.views.values() if isinstance(v, InteractionsView | ContactsView))
+        built = (
+            v
+            for v in self.views.values()
+            if isinstance(v, InteractionsView | ContactsView | PostsView)
+        )
         extra = (self.answering,) if self.answering is not None else ()
         return (self.monitoring_view, *built, self.teams_editor, *extra)
 
