@@ -55,6 +55,7 @@ from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.teams import TeamsEditor
 from cmdesk.ui.views.welcome import WelcomeView
+from cmdesk.ui.widgets.feedback import confirm_deletion
 from cmdesk.ui.widgets.task_status import TaskStatus
 
 log = logging.getLogger(__name__)
@@ -696,20 +697,15 @@ class MainWindow(QMainWindow):
         if ws is None:
             return
         profile = ws.profile()
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Delete this client?"))
-        box.setText(
+        if not confirm_deletion(
+            self,
+            _("Delete this client?"),
             _(
                 "“{name}” and everything in its workspace will be deleted from this computer. "
                 "A final backup is kept in {folder}."
-            ).format(name=profile.name, folder=self.home.backups_dir(ws.path))
-        )
-        delete = box.addButton(_("Delete the client"), QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)  # Enter must never delete by accident
-        box.exec()
-        if box.clickedButton() is not delete:
+            ).format(name=profile.name, folder=self.home.backups_dir(ws.path)),
+            _("Delete the client"),
+        ):
             return
         path, home = ws.path, self.home
         self.close_workspace()

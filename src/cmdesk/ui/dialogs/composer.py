@@ -198,11 +198,11 @@ class ComposerDialog(QDialog):
             self.banner.setText(_("Drafted from the mention “{title}”.").format(title=source))
         self.banner.setVisible(bool(self.banner.text()))
 
+        top = QFormLayout()
         self.title = QLineEdit()
-        self.title.setPlaceholderText(_("Title (optional; the article’s title on WordPress)"))
-        layout.addWidget(self.title)
+        self.title.setPlaceholderText(_("Optional; the article’s title on WordPress"))
+        top.addRow(_("Title"), self.title)
         channels = QHBoxLayout()
-        channels.addWidget(QLabel(_("Channels:")))
         self.channel_boxes: dict[Network, QCheckBox] = {}
         for network in Network:
             box = QCheckBox(NETWORK_NAMES[network])
@@ -210,7 +210,8 @@ class ComposerDialog(QDialog):
             self.channel_boxes[network] = box
             channels.addWidget(box)
         channels.addStretch(1)
-        layout.addLayout(channels)
+        top.addRow(_("Channels"), channels)
+        layout.addLayout(top)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._main_tab(), _("Post"))

@@ -25,8 +25,8 @@ POST_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMN_TITLES = {
     "state": N_("State"),
     "when": N_("When"),
-    "channels": N_("Channels"),
     "text": N_("Post"),
+    "channels": N_("Channels"),
 }
 S = PostState
 # What needs someone's attention stands out; what is done is quiet.

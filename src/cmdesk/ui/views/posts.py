@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -35,8 +34,8 @@ from cmdesk.i18n import _
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.models.posts import PostListModel, post_summary
 from cmdesk.ui.tasks import TaskManager
-from cmdesk.ui.widgets.feedback import EmptyState, run_write
-from cmdesk.ui.widgets.lists import list_table, search_bar
+from cmdesk.ui.widgets.feedback import EmptyState, confirm_deletion, run_write
+from cmdesk.ui.widgets.lists import list_table, search_bar, search_timer
 from cmdesk.ui.widgets.post_pane import PostPane
 
 S = PostState
@@ -57,16 +56,12 @@ class PostList(QWidget):
         self.ws: Workspace | None = None
         self.composer: Any = None  # the open ComposerDialog, if any
         self.model = PostListModel(self)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(self._apply_filter)
         self._build()
         self._shortcuts()
 
     def _build(self) -> None:
         root, bar, self.search = search_bar(self, _("Search the posts (Ctrl+F)"))
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self._search_timer = search_timer(self, self.search, self._apply_filter)
         self.state_filter = QComboBox()
         self.state_filter.addItem(_("Any state"), None)
         for state in PostState:
@@ -85,19 +80,20 @@ class PostList(QWidget):
         self.new_button.clicked.connect(lambda: self.new_post())
         bar.addWidget(self.new_button)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The list on top, wide enough for its columns; the selected post below it.
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         self.list_stack = QStackedWidget()
         self.table = list_table(self.model, several=False)
         self.table.activated.connect(lambda _i: self.open_current())
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
         header.resizeSection(
             0, max(metrics.horizontalAdvance(s.label) for s in PostState if s is not S.UNKNOWN) + 16
         )
-        header.resizeSection(1, metrics.horizontalAdvance("28 déc. 2026 22:58") + 12)
-        header.resizeSection(2, metrics.horizontalAdvance("Mastodon, Bluesky") + 12)
+        header.resizeSection(1, metrics.horizontalAdvance("28 déc. 2026 22:58") + 16)
+        header.resizeSection(3, metrics.horizontalAdvance("Mastodon, Instagram, Facebook") + 16)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.list_stack.addWidget(self.table)
         self.empty = EmptyState(_("Write the first post (N)"), lambda: self.new_post())
@@ -110,9 +106,9 @@ class PostList(QWidget):
         self.pane.comment_requested.connect(self.add_comment)
         self.pane.comment_removal_requested.connect(self.remove_comment)
         splitter.addWidget(self.pane)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([680, 460])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([280, 420])
         root.addWidget(splitter, 1)
 
     def _shortcuts(self) -> None:
@@ -296,19 +292,14 @@ class PostList(QWidget):
         if self.ws is None:
             return
         post = self.ws.posts.get(post_id)
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Delete this post?"))
-        box.setText(
+        if not confirm_deletion(
+            self,
+            _("Delete this post?"),
             _("“{post}” will be deleted with its images, comments and history.").format(
                 post=post_summary(post, 80)
-            )
-        )
-        delete = box.addButton(_("Delete the post"), QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)  # Enter must never delete by accident
-        box.exec()
-        if box.clickedButton() is not delete:
+            ),
+            _("Delete the post"),
+        ):
             return
         self._write(
             _("Deleting the post"),
@@ -369,6 +360,7 @@ class PostsView(QTabWidget):
         super().__init__(parent)
         self.setObjectName("view-posts")
         self.setDocumentMode(True)
+        self.setTabBarAutoHide(True)  # one tab: no bar; a calendar added later shows it
         self.ws: Workspace | None = None
         self.list = PostList(tasks, interactive=interactive)
         self.list.message.connect(self.message)

@@ -216,8 +216,15 @@ class ChannelEditor(QWidget):
         self.counter.setText(counter_text(count))
         self.counter.setStyleSheet(f"color: {LEVEL_COLOURS[level]};")
         self.counter.setToolTip(self._how(count))
-        self.notices.setText(notices_html(count.notices))
-        self.notices.setVisible(bool(count.notices))
+        shown = notices_html(count.notices)
+        if body != self.editor.toPlainText() and self.network is not Network.WORDPRESS:
+            added = _("The link is added at the end of the text, and counted.")
+            shown = (
+                f"<span style='color:{NOTICE_COLOURS['note']}'>+ {html.escape(added)}</span>"
+                + ("<br>" + shown if shown else "")
+            )
+        self.notices.setText(shown)
+        self.notices.setVisible(bool(shown))
         return count
 
     def _how(self, count: Count | ArticleCount) -> str:

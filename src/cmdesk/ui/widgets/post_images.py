@@ -59,6 +59,13 @@ def read_image(path: Path) -> ImageDraft:
     return ImageDraft(filename=path.name, mime=mime, size=len(data), data=data)
 
 
+def shown_size(size: int) -> str:
+    """ "2,4 MB" for a photo, "85 KB" for a small picture (not "0,0 MB")."""
+    if size >= 1024 * 1024:
+        return size_text(size)
+    return _("{n} KB").format(n=max(1, round(size / 1024)))
+
+
 def dropped_images(mime: QMimeData) -> list[Path]:
     if not mime.hasUrls():
         return []
@@ -77,7 +84,9 @@ class ImagesEditor(QWidget):
         row = QHBoxLayout()
         self.list = QListWidget()
         self.list.setIconSize(QSize(56, 56))
-        self.list.setMaximumHeight(140)
+        self.list.setMaximumHeight(100)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.currentRowChanged.connect(self._selected)
         row.addWidget(self.list, 2)
         side = QVBoxLayout()
@@ -141,7 +150,7 @@ class ImagesEditor(QWidget):
     @staticmethod
     def _item_text(image: ImageDraft) -> str:
         described = image.alt.strip() or "⚠ " + _("no description")
-        return f"{image.filename or image.mime} · {size_text(image.size)}\n{described}"
+        return f"{image.filename or image.mime} · {shown_size(image.size)}\n{described}"
 
     def _selected(self, row: int) -> None:
         has = 0 <= row < len(self.images)

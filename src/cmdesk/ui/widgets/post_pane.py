@@ -76,8 +76,12 @@ class PostPane(QWidget):
         super().__init__(parent)
         self.current: Post | None = None
         self.zone: ZoneInfo | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
+        # The post on the left, its comments and history on the right: the list above
+        # keeps the whole width for its columns.
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(10, 8, 10, 8)
+        layout = QVBoxLayout()
+        outer.addLayout(layout, 1)
         self.title = _label()
         self.title.setFont(bold(self.title))
         layout.addWidget(self.title)
@@ -86,13 +90,13 @@ class PostPane(QWidget):
         layout.addWidget(self.meta)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
-        self.text.setMaximumHeight(150)
-        layout.addWidget(self.text)
+        layout.addWidget(self.text, 1)
         self.images = _label()
         self.images.setEnabled(False)
         layout.addWidget(self.images)
 
         self.moves = QHBoxLayout()
+        self.buttons_row = QHBoxLayout()
         self.edit_button = QPushButton(_("Open (Enter)"))
         self.edit_button.clicked.connect(lambda: self._emit(self.edit_requested))
         self.delete_button = QPushButton(_("Delete (Del)"))
@@ -104,9 +108,11 @@ class PostPane(QWidget):
             self.move_buttons[wanted] = button
             self.moves.addWidget(button)
         self.moves.addStretch(1)
-        self.moves.addWidget(self.edit_button)
-        self.moves.addWidget(self.delete_button)
+        self.buttons_row.addWidget(self.edit_button)
+        self.buttons_row.addWidget(self.delete_button)
+        self.buttons_row.addStretch(1)
         layout.addLayout(self.moves)
+        layout.addLayout(self.buttons_row)
         self.state_note = _label()
         self.state_note.setEnabled(False)
         layout.addWidget(self.state_note)
@@ -117,7 +123,7 @@ class PostPane(QWidget):
         self.history.setWordWrap(True)
         self.history.setAlternatingRowColors(True)
         self.tabs.addTab(self.history, "")
-        layout.addWidget(self.tabs, 1)
+        outer.addWidget(self.tabs, 1)
         self.show_post(None)
 
     def _comments_tab(self) -> QWidget:
