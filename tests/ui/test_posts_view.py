@@ -502,3 +502,20 @@ def test_new_post_from_anywhere_and_a_tab_added_later(make_window, qtbot) -> Non
     post = window.workspace.posts.create("Vu du calendrier")
     view.list.add_comment(post.id, "Vu", False)  # a write: its Changes reach every tab
     assert any(getattr(c, "posts", False) for c in calendar.seen[1:])
+
+
+def test_a_second_account_on_one_network_survives_an_edit(view: PostsView, ws) -> None:
+    main = ws.accounts.add("mastodon", "mastodon.social", "lea")
+    post = ws.posts.create("Bonjour", ["mastodon"])
+    second = ws.accounts.add("mastodon", "https://piaille.fr/", "fournil")
+    ws.posts.add_variant(post.id, "mastodon", account_id=second.id, text="Salut")
+    view.list.open_post(post.id)
+    dialog = view.list.composer
+    dialog.text.setPlainText("Bonjour à tous")
+    dialog.save()
+    kept = ws.posts.get(post.id)
+    assert kept.text == "Bonjour à tous"
+    assert [(v.account_id, v.text) for v in kept.variants] == [
+        (main.id, None),
+        (second.id, "Salut"),
+    ]

@@ -166,6 +166,7 @@ class ComposerDialog(QDialog):
         self.mention_id = mention_id if self.post is None else self.post.mention_id
         self.editors: dict[Network, ChannelEditor] = {}
         self.variant_ids: dict[Network, int] = {}
+        self.kept: list[ChannelDraft] = []  # variants the tabs do not show, saved unchanged
         self.dirty = False
         self.saving = False
         self.read_only = self.post is not None and self.post.state not in EDITABLE
@@ -297,7 +298,11 @@ class ComposerDialog(QDialog):
             for variant in post.variants:
                 network = Network(variant.channel)
                 if network in self.editors:
-                    continue  # a second account on one network: kept as it is
+                    # A second account on one network: kept as it is (its tab is the first's).
+                    self.kept.append(
+                        ChannelDraft(variant.channel, variant.text, variant.extras, variant.id)
+                    )
+                    continue
                 self.variant_ids[network] = variant.id
                 self._add_editor(network, variant.text, variant.extras)
                 self.channel_boxes[network].setChecked(True)
@@ -417,7 +422,8 @@ class ComposerDialog(QDialog):
                     self.variant_ids.get(n),
                 )
                 for n in self.channels()
-            ),
+            )
+            + tuple(self.kept),
             images=tuple(self.images.images),
             state=state,
             post_id=self.post.id if self.post is not None else None,
