@@ -54,6 +54,7 @@ def main() -> int:
                 settle()
                 grab(window, args.out / f"{language}-{i}-{section.key}.png", app)
             dialogs(window, home, language, args.out, app, settle)
+            composer(window, language, args.out, app, settle)
             csv_import(window, Path(tmp), language, args.out, app, settle)
             window.close()
             window.deleteLater()
@@ -128,6 +129,80 @@ def log_samples(path: Path) -> None:
             made[3].id, "Merci Léa ! À très vite au Fournil.", at=now - timedelta(hours=24)
         )
         ws.interactions.set_status([made[5].id], "in_progress")
+        post_samples(ws, now)
+
+
+def post_samples(ws, now) -> None:
+    """Posts in every editing state, one scheduled, with comments and an image, so the
+    Posts section shows a week's work."""
+    from datetime import timedelta
+
+    from cmdesk.core.posts import PostState as S
+
+    galette = ws.posts.create(
+        "La galette des rois est de retour ! Frangipane maison, fève en porcelaine "
+        "de Limoges. Réservez la vôtre en boutique ou en ligne 👑",
+        ["mastodon", "instagram", "facebook"],
+        title="Galette des rois",
+        link="https://fournil.fr/galette",
+        actor="camille",
+    )
+    ws.posts.add_media(galette.id, sample_png(), "Une galette dorée sur un plateau en bois",
+                       filename="galette.png", actor="camille")  # fmt: skip
+    ws.posts.set_state(galette.id, S.IN_REVIEW, actor="camille")
+    ws.posts.add_comment(galette.id, "Le prix de la part est-il à jour ?", author="camille")
+    ws.posts.add_comment(galette.id, "Photo validée par Léa.", for_client=True, author="camille")
+    levain = ws.posts.create(
+        "Notre pain au levain, 48 h de fermentation : voici pourquoi ça change tout.",
+        ["wordpress", "linkedin"],
+        title="Pourquoi le levain prend son temps",
+        actor="camille",
+    )
+    ws.posts.set_state(levain.id, S.IN_REVIEW, actor="camille")
+    ws.posts.set_state(levain.id, S.CHANGES_REQUESTED, actor="lea", note="Citer le meunier.")
+    horaires = ws.posts.create(
+        "Horaires de fêtes : ouvert le 24 jusqu'à 18 h, fermé le 25.",
+        ["mastodon", "bluesky", "x"],
+        actor="camille",
+    )
+    ws.posts.set_state(horaires.id, S.APPROVED, actor="lea")
+    day = (now + timedelta(days=3)).astimezone(ws.profile().zone).replace(tzinfo=None)
+    ws.posts.schedule(horaires.id, day.replace(hour=9, minute=0), actor="camille")
+    ws.posts.create("Atelier pain pour les enfants pendant les vacances ?", (),
+                    state=S.IDEA, actor="camille")  # fmt: skip
+
+
+def sample_png() -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(320, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("#d9a441"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def composer(window, language: str, out: Path, app, settle) -> None:
+    """The composer on a post in review: its counters, then one network's tab."""
+    from cmdesk.core.networks import Network
+    from cmdesk.ui.dialogs.composer import ComposerDialog
+
+    ws = window.workspace
+    post = next(p for p in ws.posts.page() if p.title == "Galette des rois")
+    dialog = ComposerDialog(ws, window.tasks, window, post_id=post.id)
+    dialog.channel_boxes[Network.X].setChecked(True)
+    dialog.resize(900, 760)
+    dialog.show()
+    settle()
+    grab(dialog, out / f"{language}-dialog-composer.png", app)
+    dialog.tabs.setCurrentWidget(dialog.editors[Network.X])
+    settle()
+    grab(dialog, out / f"{language}-dialog-composer-x.png", app)
+    dialog.dirty = False
+    dialog.close()
 
 
 def dialogs(window, home, language: str, out: Path, app, settle) -> None:

@@ -30,7 +30,7 @@ from cmdesk.core.publication import (
     Variant,
     action_label,
     channel_name,
-    state_label,
+    state_move,
 )
 from cmdesk.core.schedule import AmbiguousTime, WallKind, resolve, to_local
 from cmdesk.i18n import _, format_when
@@ -281,15 +281,9 @@ def _show_lines(
             lines.append(f"  {c.at.astimezone(zone):%Y-%m-%d %H:%M} {c.author} ({kind}): {c.body}")
     lines += ["", _("History:")]
     for h in history:
-        variant = h.variant_id is not None
-        move = ""
-        if h.to_state:
-            before = state_label(h.from_state, variant=variant)
-            after = state_label(h.to_state, variant=variant)
-            move = f" ({before} → {after})" if before else f" ({after})"
         lines.append(
             f"  {h.at.astimezone(zone):%Y-%m-%d %H:%M} {h.actor or '-'}: "
-            f"{action_label(h.action)}{move}" + (f"  {h.detail}" if h.detail else "")
+            f"{action_label(h.action)}{state_move(h)}" + (f"  {h.detail}" if h.detail else "")
         )
     return lines
 

@@ -227,3 +227,16 @@ def test_accounts_are_a_row_without_secrets() -> None:
     assert account.secret_name == f"account:{account.uid}"
     assert account.display_name == "boulangerie@piaille.fr (Mastodon)"
     assert account.direct and not Account(network=Network.X, server="").direct
+
+
+def test_the_counters_count_the_link_the_network_will_receive() -> None:
+    from cmdesk.core.post_text import text_as_sent
+
+    link = "https://fournil.fr/galette-des-rois-2026"
+    # Added at the end where the preview comes from the text, once.
+    assert text_as_sent(Network.X, "Galette !", link) == f"Galette !\n\n{link}"
+    assert text_as_sent(Network.MASTODON, f"Galette {link} !", link) == f"Galette {link} !"
+    assert text_as_sent(Network.LINKEDIN, "", link) == link
+    # Bluesky shows it as a card: not in the text, not counted.
+    assert text_as_sent(Network.BLUESKY, "Galette !", link) == "Galette !"
+    assert count_post(Network.X, text_as_sent(Network.X, "Galette !", link)).used == 9 + 2 + 23

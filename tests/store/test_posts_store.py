@@ -360,3 +360,29 @@ def test_the_schema_refuses_what_the_code_would_never_write(ws: Workspace) -> No
         with pytest.raises(sqlite3.IntegrityError), ws.atomic() as db:
             db.execute(sql, params)
     assert ws.posts.get(post.id).variants[0].state is VariantState.PENDING
+
+
+def test_the_list_narrows_by_state_channel_and_words(ws: Workspace) -> None:
+    galette = ws.posts.create("Galette des rois ce week-end", ["mastodon", "x"], title="Épiphanie")
+    pain = ws.posts.create("Pain au levain 100 % bio", ["instagram"], state=S.IDEA)
+    soldes = ws.posts.create("Les soldes_hiver arrivent", ["bluesky"], link="https://ex.fr/promo")
+    ws.posts.set_state(galette.id, S.IN_REVIEW)
+
+    def ids(**kwargs: object) -> list[int]:
+        return [p.id for p in ws.posts.page(**kwargs)]  # type: ignore[arg-type]
+
+    assert ids() == [soldes.id, pain.id, galette.id]
+    assert ids(state=S.IN_REVIEW) == [galette.id]
+    assert ids(channel="x") == [galette.id]
+    assert ids(channel="facebook") == []
+    # Words anywhere in the title, text or link, accents and case ignored, every word.
+    assert ids(text="epiphanie") == [galette.id]
+    assert ids(text="GALETTE week") == [galette.id]
+    assert ids(text="galette levain") == []
+    assert ids(text="promo") == [soldes.id]
+    # LIKE's wildcards are plain characters in what people type.
+    assert ids(text="100 %") == [pain.id]
+    assert ids(text="s_h") == [soldes.id]
+    assert ids(text="bio", state=S.DRAFT) == []
+    assert ids(limit=2) == [soldes.id, pain.id]
+    assert ids(before_id=pain.id) == [galette.id]

@@ -90,3 +90,8 @@ def network_name(value: str) -> str:
         return NETWORK_NAMES[Network(value)]
     except ValueError:
         return value
+
+
+# Networks where a "first comment" is a habit (a link or more hashtags right under the
+# post, where the caption cannot carry them well): pasted when the post goes out.
+FIRST_COMMENT_NETWORKS = frozenset({Network.INSTAGRAM, Network.FACEBOOK, Network.LINKEDIN})

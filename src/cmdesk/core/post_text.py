@@ -213,6 +213,15 @@ def mastodon_length(
     return graphemes(spoiler_text + _rewrite(text, spans, replace)), tuple(links)
 
 
+def text_as_sent(network: Network, text: str, link: str) -> str:
+    """The text a network receives (publish.content): the post's link is added at the
+    end where the network makes its preview from the text, unless the text already has
+    it; Bluesky carries it as a card beside the text instead. The counters count this."""
+    if link and link not in text and network is not Network.BLUESKY:
+        return f"{text}\n\n{link}" if text else link
+    return text
+
+
 # -- notices ---------------------------------------------------------------------------------
 
 

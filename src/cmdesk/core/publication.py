@@ -266,3 +266,14 @@ def state_label(value: str, *, variant: bool) -> str:
         return VariantState(value).label if variant else PostState(value).label
     except ValueError:
         return value
+
+
+def state_move(entry: HistoryEntry) -> str:
+    """A history row's move as people read it: " (Draft → In review)", " (Draft)" for
+    the first state, "" when the state did not change."""
+    if not entry.to_state:
+        return ""
+    variant = entry.variant_id is not None
+    before = state_label(entry.from_state, variant=variant)
+    after = state_label(entry.to_state, variant=variant)
+    return f" ({before} → {after})" if before else f" ({after})"

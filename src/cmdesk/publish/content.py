@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cmdesk.core.networks import Network
+from cmdesk.core.post_text import text_as_sent
 from cmdesk.core.publication import Post, Variant
 from cmdesk.publish.base import LinkCard, Media, PostContent
 
@@ -28,11 +29,9 @@ def content_for(
     """The variant as its network receives it. The link is added to the text where the
     network makes a card from the text (Mastodon) and carried as a card where it does
     not (Bluesky); an article gets it at the end of its body only when absent."""
-    text = variant.text_or(post.text)
     link = post.link
     network = Network(variant.channel)
-    if link and link not in text and network is not Network.BLUESKY:
-        text = f"{text}\n\n{link}" if text else link
+    text = text_as_sent(network, variant.text_or(post.text), link)
     media = tuple(
         Media(data=m.data or b"", mime=m.mime, alt=m.alt, filename=m.filename)
         for m in ws.posts.media(post.id, with_data=True)

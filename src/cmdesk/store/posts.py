@@ -27,6 +27,7 @@ from cmdesk.core.publication import (
     checked_link,
 )
 from cmdesk.i18n import _
+from cmdesk.store.inbox import like_pattern, word_pattern
 from cmdesk.store.post_by_hand import ByHand
 from cmdesk.store.post_media import MediaAndComments
 from cmdesk.store.post_publishing import Publishing
@@ -70,21 +71,43 @@ class Posts(Variants, Scheduling, Publishing, ByHand, MediaAndComments):
             return load_variant(db, variant_id)
 
     def page(
-        self, state: PostState | None = None, *, limit: int = 200, before_id: int | None = None
+        self,
+        state: PostState | None = None,
+        *,
+        channel: str | None = None,
+        text: str = "",
+        limit: int = 200,
+        before_id: int | None = None,
     ) -> list[Post]:
-        """Posts newest first (keyset-paged by id), optionally in one state."""
+        """Posts newest first (keyset-paged by id), optionally in one state, going to one
+        channel, or with every word of `text` in their title, text or link (case and
+        accents ignored, as in the inbox)."""
+        clauses = ["(? IS NULL OR state = ?)", "id < ?"]
+        params: list[Any] = [
+            state and state.value,
+            state and state.value,
+            before_id if before_id is not None else 2**62,
+        ]
+        if channel is not None:
+            clauses.append("id IN (SELECT post_id FROM post_variant WHERE channel = ?)")
+            params.append(channel)
+        for word in text.split():
+            like, glob = like_pattern(word), word_pattern(word)
+            clauses.append(
+                "("
+                + " OR ".join(
+                    f"({column} LIKE ? ESCAPE '\\' AND {column} GLOB ?)"
+                    for column in ("title", "text", "link")
+                )
+                + ")"
+            )
+            params += [like, glob] * 3
         with self.ws.reading() as db:
             ids = [
                 r[0]
                 for r in db.execute(
-                    "SELECT id FROM post WHERE (? IS NULL OR state = ?) AND id < ? "
-                    "ORDER BY id DESC LIMIT ?",
-                    (
-                        state and state.value,
-                        state and state.value,
-                        before_id if before_id is not None else 2**62,
-                        limit,
-                    ),
+                    f"SELECT id FROM post WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?",
+                    (*params, limit),
                 )
             ]
             return [load_post(db, post_id) for post_id in ids]

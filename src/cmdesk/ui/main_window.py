@@ -52,10 +52,12 @@ from cmdesk.ui.views.deliveries import DeliveriesBox
 from cmdesk.ui.views.empty import EmptySectionView
 from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
+from cmdesk.ui.views.posts import PostsView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.teams import TeamsEditor
 from cmdesk.ui.views.welcome import WelcomeView
+from cmdesk.ui.widgets.feedback import confirm_deletion
 from cmdesk.ui.widgets.task_status import TaskStatus
 
 log = logging.getLogger(__name__)
@@ -176,8 +178,9 @@ class MainWindow(QMainWindow):
                 self.monitoring_view.alerts_raised.connect(self._notify_alerts)
                 self.monitoring_view.proxy = self.prefs.proxy
                 self.monitoring_view.convert_requested.connect(self.convert_mention)
+                self.monitoring_view.draft_requested.connect(self.draft_post_from_mention)
                 view = self.monitoring_view
-            elif section.key in ("interactions", "contacts"):
+            elif section.key in ("interactions", "contacts", "posts"):
                 # Built when first shown: the window paints sooner, and most sessions
                 # start in the monitoring section.
                 view = QWidget()
@@ -258,6 +261,16 @@ class MainWindow(QMainWindow):
         self._install("contacts", built)
         return built
 
+    @property
+    def posts_view(self) -> PostsView:
+        view = self.views.get("posts")
+        if isinstance(view, PostsView):
+            return view
+        built = PostsView(self.tasks, interactive=self.interactive)
+        built.message.connect(self._status_message)
+        self._install("posts", built)
+        return built
+
     def _install(self, key: str, view: QWidget) -> None:
         """Put a section's view built on first use in place of its placeholder."""
         placeholder = self.views[key]
@@ -319,7 +332,12 @@ class MainWindow(QMainWindow):
         self.import_csv_action = action(
             _("Import a CSV file…"), "Ctrl+Shift+I", self.import_csv, work_menu
         )
-        self.publishing.install_menu(self.menuBar())
+        posts_menu = self.menuBar().addMenu(_("&Posts"))
+        self.new_post_action = action(_("New post…"), "Ctrl+Shift+P", self.new_post, posts_menu)
+        action(_("Approval pack for the client…"), None, self.approval_pack, posts_menu)
+        action(_("Import the client's decisions…"), None, self.client_decisions, posts_menu)
+        posts_menu.addSeparator()
+        self.publishing.install_menu(posts_menu)
         reports_menu = self.menuBar().addMenu(_("&Reports"))
         action(_("Objectives…"), None, self.show_objectives, reports_menu)
         action(_("Monthly figures…"), None, self.show_figures, reports_menu)
@@ -395,6 +413,39 @@ class MainWindow(QMainWindow):
         self.show_section("interactions")
         self.interactions_view.convert_mention(mention_id)
 
+    # -- posts ---------------------------------------------------------------------------------
+
+    def new_post(self) -> None:
+        """Write a post from anywhere (Ctrl+Shift+P); the Posts list shows it after."""
+        if self.workspace is None:
+            return
+        self.show_section("posts")
+        self.posts_view.new_post()
+
+    def approval_pack(self) -> None:
+        """The posts in review as a pack for the client (HTML or PDF)."""
+        if self.workspace is None:
+            return
+        from cmdesk.ui.dialogs.approval import export_approval_pack
+
+        path = export_approval_pack(self, self.workspace)
+        if path is not None:
+            self._status_message(_("Approval pack written to {path}.").format(path=path))
+
+    def client_decisions(self) -> None:
+        """The client's answer to a pack: previewed, then recorded."""
+        if self.workspace is None:
+            return
+        from cmdesk.ui.dialogs.approval import import_decisions
+
+        changes = import_decisions(self, self.workspace)
+        if changes:
+            self.tasks.changes.emit(changes)
+
+    def draft_post_from_mention(self, mention_id: int) -> None:
+        self.show_section("posts")
+        self.posts_view.draft_from_mention(mention_id)
+
     def show_interaction(self, interaction_id: int) -> None:
         self.show_section("interactions")
         self.interactions_view.show_interaction(interaction_id)
@@ -413,6 +464,8 @@ class MainWindow(QMainWindow):
                 self.interactions_view  # noqa: B018 (built on first use)
             elif key == "contacts":
                 self.contacts_view  # noqa: B018
+            elif key == "posts":
+                self.posts_view  # noqa: B018
             self.stack.setCurrentWidget(self.views[key])
 
     # -- opening workspaces ------------------------------------------------------------------
@@ -714,20 +767,15 @@ class MainWindow(QMainWindow):
         if ws is None:
             return
         profile = ws.profile()
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Delete this client?"))
-        box.setText(
+        if not confirm_deletion(
+            self,
+            _("Delete this client?"),
             _(
                 "“{name}” and everything in its workspace will be deleted from this computer. "
                 "A final backup is kept in {folder}."
-            ).format(name=profile.name, folder=self.home.backups_dir(ws.path))
-        )
-        delete = box.addButton(_("Delete the client"), QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)  # Enter must never delete by accident
-        box.exec()
-        if box.clickedButton() is not delete:
+            ).format(name=profile.name, folder=self.home.backups_dir(ws.path)),
+            _("Delete the client"),
+        ):
             return
         path, home = ws.path, self.home
         self.close_workspace()
@@ -788,7 +836,11 @@ class MainWindow(QMainWindow):
 
     def _parts(self) -> tuple[Any, ...]:
         """The screens that show the workspace: each loads it and follows its changes."""
-        built = (v for v in self.views.values() if isinstance(v, InteractionsView | ContactsView))
+        built = (
+            v
+            for v in self.views.values()
+            if isinstance(v, InteractionsView | ContactsView | PostsView)
+        )
         extra = (self.answering,) if self.answering is not None else ()
         return (
             self.monitoring_view,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenuBar, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from cmdesk.core.changes import Changes
 from cmdesk.core.clock import utc_now
@@ -441,10 +441,10 @@ class PublishingRunner(QObject):
 
     # -- the menu -----------------------------------------------------------------------------
 
-    def install_menu(self, bar: QMenuBar) -> None:
-        menu = bar.addMenu(_("&Publishing"))
+    def install_menu(self, menu: QMenu) -> None:
+        """The publishing actions, added to the Posts menu."""
         for text, slot, shortcut in (
-            (_("Publish what is due now"), lambda: self.publish_now(None), "Ctrl+Shift+P"),
+            (_("Publish what is due now"), lambda: self.publish_now(None), "Ctrl+Shift+U"),
             (_("Posts that came due while cmdesk was closed…"), self.show_late, ""),
             (_("Posts to publish by hand…"), lambda: self.show_by_hand(None), ""),
             (_("Posts to check on the network…"), self.show_unknown, ""),

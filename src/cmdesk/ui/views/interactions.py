@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -51,7 +51,7 @@ from cmdesk.ui.widgets.canned_replies import attach_reply_picker
 from cmdesk.ui.widgets.feedback import EmptyState, failure_reporter, run_write
 from cmdesk.ui.widgets.fields import choice_box
 from cmdesk.ui.widgets.interaction_pane import InteractionPane
-from cmdesk.ui.widgets.lists import list_table, search_bar
+from cmdesk.ui.widgets.lists import list_table, search_bar, search_timer
 from cmdesk.ui.widgets.tone_panel import TonePanel
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -75,10 +75,6 @@ class InteractionsView(QWidget):
         self.last_error = ""
         self.ws: Workspace | None = None
         self.model = InteractionListModel(self)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(self._apply_filter)
         self._build()
         self._shortcuts()
 
@@ -86,7 +82,7 @@ class InteractionsView(QWidget):
 
     def _build(self) -> None:
         root, bar, self.search = search_bar(self, _("Search (Ctrl+F): words, names, handles"))
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self._search_timer = search_timer(self, self.search, self._apply_filter)
         self.type_filter = choice_box(TYPE_LABELS, (_("Any type"), ""))
         self.channel_filter = choice_box(CHANNEL_LABELS, (_("Any channel"), ""))
         self.team_filter = QComboBox()

@@ -104,6 +104,7 @@ class MonitoringView(QWidget):
     message = Signal(str)  # for the status bar
     alerts_raised = Signal(list)  # new Alert objects, for a desktop notification
     convert_requested = Signal(object)  # a mention id (64 bits: not a Qt int)
+    draft_requested = Signal(object)  # a mention id: write a post about it
 
     def __init__(
         self,
@@ -331,6 +332,7 @@ class MonitoringView(QWidget):
         key("T", self.add_tag)
         key("O", self.open_in_browser)
         key("I", self.convert_to_interaction)
+        key("D", self.draft_post)
         key("Escape", self._leave_search)
         key("F5", lambda: self.refresh_now())
         key("Ctrl+Shift+A", self.add_source)
@@ -643,12 +645,17 @@ class MonitoringView(QWidget):
         if self._current is not None:
             self.convert_requested.emit(self._current.id)
 
+    def draft_post(self) -> None:
+        if self._current is not None:
+            self.draft_requested.emit(self._current.id)
+
     def _table_menu(self, position: QPoint) -> None:
         if self._current is None:
             return
         menu = QMenu(self)
         for label, slot in (
             (_("Handle as an interaction (I)"), self.convert_to_interaction),
+            (_("Draft a post from this mention (D)"), self.draft_post),
             (_("Open in the browser (O)"), self.open_in_browser),
             (_("Star or unstar (S)"), self.toggle_star),
             (_("Add a tag (T)"), self.add_tag),

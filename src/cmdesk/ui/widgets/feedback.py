@@ -48,6 +48,19 @@ def run_write(
     )
 
 
+def confirm_deletion(parent: QWidget, title: str, text: str, button: str) -> bool:
+    """Ask before deleting; Cancel is the default, so Enter never deletes by accident."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(text)
+    delete = box.addButton(button, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is delete
+
+
 class EmptyState(QWidget):
     """A centred explanation, and the button for the first thing to do."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -45,3 +47,13 @@ def list_table(model: Any, *, several: bool = True) -> QTableView:
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(26)
     return table
+
+
+def search_timer(view: QWidget, search: QLineEdit, apply: Callable[[], Any]) -> QTimer:
+    """Apply the search a moment after the last key, not at every letter typed."""
+    timer = QTimer(view)
+    timer.setSingleShot(True)
+    timer.setInterval(150)
+    timer.timeout.connect(apply)
+    search.textChanged.connect(lambda _t: timer.start())
+    return timer
