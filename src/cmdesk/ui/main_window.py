@@ -50,6 +50,7 @@ from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.empty import EmptySectionView
 from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
+from cmdesk.ui.views.posting_slots import add_slots_box
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.teams import TeamsEditor
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self.teams_editor = TeamsEditor(self.tasks, interactive=self.interactive)
         self.teams_editor.message.connect(self._status_message)
         self.settings_view.add_box(self.teams_editor)
+        self.slots_editor = add_slots_box(self)
         self.welcome: WelcomeView | None = None
         self.answering: AnsweringDialog | None = None
         self.nav.currentRowChanged.connect(self._section_changed)
