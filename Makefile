@@ -79,6 +79,7 @@ bench: setup
 screenshots: setup
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) tools/screenshots.py --out docs/screenshots
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) tools/widget_screenshots.py --out docs/screenshots
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) tools/calendar_screenshots.py --out docs/screenshots
 
 # The installers' icons (PNG, .ico, .icns in installers/icons/, committed) rendered from
 # src/cmdesk/resources/icons/app.svg: run after changing the SVG.

@@ -20,6 +20,8 @@ from cmdesk.core.schedule import (
     Recurrence,
     Slot,
     WallKind,
+    clock_change,
+    is_summer_time,
     next_free_slot,
     resolve,
     to_local,
@@ -149,3 +151,26 @@ def test_a_monthly_post_on_the_31st_falls_on_the_last_day() -> None:
     assert days == ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"]
     with pytest.raises(InvalidData):
         Recurrence(datetime(2026, 1, 1), PARIS, Frequency.DAILY, interval=0)
+
+
+def test_the_clock_change_behind_a_gap_or_an_overlap_is_said_as_the_clocks_show_it() -> None:
+    spring = clock_change(resolve(datetime(2026, 3, 29, 2, 30), "Europe/Paris"))
+    assert spring.at == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    assert (spring.before, spring.after) == (
+        datetime(2026, 3, 29, 2, 0),
+        datetime(2026, 3, 29, 3, 0),
+    )
+    autumn_wall = resolve(datetime(2026, 10, 25, 2, 30), "Europe/Paris")
+    autumn = clock_change(autumn_wall)
+    assert autumn.at == datetime(2026, 10, 25, 1, 0, tzinfo=UTC)
+    assert (autumn.before, autumn.after) == (
+        datetime(2026, 10, 25, 3, 0),
+        datetime(2026, 10, 25, 2, 0),
+    )
+    first, second = autumn_wall.choices
+    assert is_summer_time(first, "Europe/Paris") and not is_summer_time(second, "Europe/Paris")
+    # Lord Howe Island moves its clocks by half an hour.
+    howe = clock_change(resolve(datetime(2026, 10, 4, 2, 15), "Australia/Lord_Howe"))
+    assert (howe.before.time(), howe.after.time()) == (time(2, 0), time(2, 30))
+    with pytest.raises(ValueError):
+        clock_change(resolve(datetime(2026, 6, 1, 9, 0), "Europe/Paris"))

@@ -497,7 +497,7 @@ def test_new_post_from_anywhere_and_a_tab_added_later(make_window, qtbot) -> Non
             self.seen.append(changes)
 
     calendar = Calendar()
-    assert view.add_tab(calendar, "Calendar") == 1
+    assert view.add_tab(calendar, "Calendar") == 2  # after the list and the real calendar
     assert calendar.seen == [window.workspace]
     post = window.workspace.posts.create("Vu du calendrier")
     view.list.add_comment(post.id, "Vu", False)  # a write: its Changes reach every tab
@@ -545,3 +545,26 @@ def test_the_clients_decision_given_by_phone_is_recorded_from_the_pane(
     assert ws.posts.get(galette.id).state is S.APPROVED
     assert pane.current is not None and pane.current.state is S.APPROVED
     assert "Marc, gérant" in pane.history.item(0).text()
+
+
+def test_the_posts_section_has_its_calendar_and_schedules_from_the_pane(
+    make_window, gui_home: Home
+) -> None:
+    from cmdesk.ui.dialogs.schedule import ScheduleDialog
+    from cmdesk.ui.views.calendar import CalendarView
+
+    window = make_window("en")
+    made = create_client(gui_home, "Fournil", timezone="Europe/Paris")
+    post = made.posts.create("Galette", ["mastodon"])
+    made.close()
+    assert window.open_workspace(gui_home.workspace_path("fournil"))
+    window.show_section("posts")
+    view = window.views["posts"]
+    titles = [view.tabText(i) for i in range(view.count())]
+    assert titles == ["List", "Calendar"]
+    assert isinstance(view.widget(1), CalendarView)
+    view.list.select_post(post.id)
+    assert view.list.pane.schedule_button.isVisibleTo(view.list.pane)
+    view.list.pane.schedule_button.click()
+    assert isinstance(view.list.schedule_dialog, ScheduleDialog)
+    view.list.schedule_dialog.close()

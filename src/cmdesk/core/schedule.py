@@ -94,6 +94,36 @@ def _transition_between(start: datetime, end: datetime, tz: ZoneInfo) -> datetim
     return high.replace(microsecond=0)
 
 
+@dataclass(frozen=True)
+class ClockChange:
+    """The daylight-saving change behind a GAP or OVERLAP time, as people say it: "at
+    02:00 the clocks go forward to 03:00" (before=02:00, after=03:00)."""
+
+    at: datetime  # the UTC instant of the change
+    before: datetime  # naive: what the clocks showed when they changed
+    after: datetime  # naive: what they show right after
+
+
+def clock_change(wall: WallTime) -> ClockChange:
+    """The change that makes `wall` skipped or repeated (it must not be NORMAL)."""
+    if wall.kind is WallKind.NORMAL:
+        raise ValueError("an ordinary time has no clock change")
+    tz = ZoneInfo(wall.zone)
+    if wall.kind is WallKind.GAP:
+        at = wall.choices[0]
+    else:
+        at = _transition_between(wall.choices[0], wall.choices[1], tz)
+    before_offset = (at - timedelta(seconds=1)).astimezone(tz).utcoffset()
+    after_offset = at.astimezone(tz).utcoffset()
+    assert before_offset is not None and after_offset is not None
+    return ClockChange(at, (at + before_offset).replace(tzinfo=None), to_local(at, wall.zone))
+
+
+def is_summer_time(instant: datetime, zone: str) -> bool:
+    """Whether the zone keeps daylight-saving ("summer") time at that instant."""
+    return bool(instant.astimezone(ZoneInfo(zone)).dst())
+
+
 def to_local(instant: datetime, zone: str) -> datetime:
     """The wall-clock time an instant shows in `zone` (naive)."""
     return instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)

@@ -17,7 +17,7 @@ from cmdesk.core.errors import InvalidData
 from cmdesk.core.interactions import check_known
 from cmdesk.core.posts import EDITABLE, PostState, check_transition
 from cmdesk.core.publication import CHANNELS, Post, chosen_instant
-from cmdesk.core.schedule import Frequency, Slot, next_free_slot, to_local
+from cmdesk.core.schedule import Frequency, Slot, WallTime, next_free_slot, to_local
 from cmdesk.i18n import _
 from cmdesk.store.post_rows import (
     add_history,
@@ -206,6 +206,25 @@ class Scheduling:
             )
         return Changes(posts=True)
 
+    def next_slot(
+        self, channel: str, *, post_id: int | None = None, now: datetime | None = None
+    ) -> WallTime:
+        """The channel's next posting slot after `now` that no scheduled post of that
+        channel holds (`post_id`'s own time does not count: it is the one moving)."""
+        with self.ws.reading() as db:
+            taken = [
+                datetime.fromisoformat(r[0])
+                for r in db.execute(
+                    "SELECT DISTINCT p.scheduled_at FROM post p "
+                    "JOIN post_variant v ON v.post_id = p.id "
+                    "WHERE v.channel = ? AND p.id != ? AND p.scheduled_at IS NOT NULL "
+                    "AND p.state IN ('scheduled', 'publishing')",
+                    (channel, -1 if post_id is None else post_id),
+                )
+            ]
+        slots = [slot for _c, slot in self.slots(channel)]
+        return next_free_slot(slots, self.ws.profile().timezone, now or utc_now(), taken)
+
     def add_to_queue(
         self,
         post_id: int,
@@ -216,23 +235,13 @@ class Scheduling:
     ) -> Post:
         """Schedule the post at its channel's next posting slot that no scheduled post of
         that channel holds (the first channel of the post unless told)."""
-        zone = self.ws.profile().timezone
         with self.ws.atomic() as db:
             post = load_post(db, post_id)
             if channel is None:
                 if not post.variants:
                     raise InvalidData(_("Choose at least one channel before scheduling the post."))
                 channel = post.variants[0].channel
-            taken = [
-                datetime.fromisoformat(r[0])
-                for r in db.execute(
-                    "SELECT DISTINCT p.scheduled_at FROM post p "
-                    "JOIN post_variant v ON v.post_id = p.id "
-                    "WHERE v.channel = ? AND p.id != ? AND p.scheduled_at IS NOT NULL "
-                    "AND p.state IN ('scheduled', 'publishing')",
-                    (channel, post_id),
-                )
-            ]
-            slots = [slot for _c, slot in self.slots(channel)]
-            wall = next_free_slot(slots, zone, now or utc_now(), taken)
-            return self.schedule(post_id, wall.wall, zone=zone, choice=wall.choices[0], actor=actor)
+            wall = self.next_slot(channel, post_id=post_id, now=now)
+            return self.schedule(
+                post_id, wall.wall, zone=wall.zone, choice=wall.choices[0], actor=actor
+            )

@@ -47,11 +47,13 @@ from cmdesk.ui.icons import app_icon, icon, swatch
 from cmdesk.ui.publishing import PublishingRunner, keyring_factory, keyring_secrets
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
+from cmdesk.ui.views.calendar import CalendarView
 from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.deliveries import DeliveriesBox
 from cmdesk.ui.views.empty import EmptySectionView
 from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
+from cmdesk.ui.views.posting_slots import add_slots_box
 from cmdesk.ui.views.posts import PostsView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
         self.teams_editor = TeamsEditor(self.tasks, interactive=self.interactive)
         self.teams_editor.message.connect(self._status_message)
         self.settings_view.add_box(self.teams_editor)
+        self.slots_editor = add_slots_box(self)
         self.deliveries_box = DeliveriesBox(self.tasks, self.home, interactive=self.interactive)
         self.deliveries_box.message.connect(self._status_message)
         self.settings_view.add_box(self.deliveries_box)
@@ -268,6 +271,11 @@ class MainWindow(QMainWindow):
             return view
         built = PostsView(self.tasks, interactive=self.interactive)
         built.message.connect(self._status_message)
+        calendar = CalendarView(self.tasks, built, interactive=self.interactive)
+        calendar.message.connect(self._status_message)
+        calendar.open_post.connect(built.list.open_post)
+        built.add_tab(calendar, _("Calendar"))
+        self.calendar_view = calendar
         self._install("posts", built)
         return built
 

@@ -104,6 +104,7 @@ class PostList(QWidget):
         self.pane.delete_requested.connect(self.delete_post)
         self.pane.state_requested.connect(self.set_state)
         self.pane.decision_requested.connect(self.record_decision)
+        self.pane.schedule_requested.connect(self.schedule)
         self.pane.comment_requested.connect(self.add_comment)
         self.pane.comment_removal_requested.connect(self.remove_comment)
         splitter.addWidget(self.pane)
@@ -318,6 +319,26 @@ class PostList(QWidget):
         changes = record_decision(self, self.ws, post_id)
         if changes:
             self.tasks.changes.emit(changes)
+
+    def schedule(self, post_id: int) -> None:
+        """A time for the post, a place in the queue, or a repeat (ui.dialogs.schedule)."""
+        if self.ws is None:
+            return
+        from cmdesk.ui.dialogs.schedule import ScheduleDialog
+
+        dialog = ScheduleDialog(
+            self.ws, self.tasks, self.ws.posts.get(post_id), self, interactive=self.interactive
+        )
+        dialog.scheduled.connect(
+            lambda post: self.message.emit(
+                _("“{post}” is on the calendar.").format(post=post_summary(post, 60))
+            )
+        )
+        if self.interactive:
+            dialog.exec()
+        else:
+            dialog.show()
+        self.schedule_dialog = dialog
 
     def set_state(self, post_id: int, wanted: PostState) -> None:
         """A hand move (review, approval, changes requested with the reason, back to

@@ -32,9 +32,12 @@ def run_write(
     label: str,
     fn: Callable[[Any], Any],
     done: Callable[[Any], None] | None = None,
+    *,
+    failure: str | None = None,
 ) -> None:
     """`fn(workspace)` on the writer thread for `view` (with `ws` and `tasks`); its
-    Changes come back to every screen, a failure is said in plain words."""
+    Changes come back to every screen, a failure is said in plain words (under `failure`
+    as its title, by default "The change was not saved")."""
     ws = view.ws
     if ws is None:
         return
@@ -42,7 +45,7 @@ def run_write(
         label,
         lambda ctx: fn(ws),
         done,
-        failure_reporter(view, _("The change was not saved")),
+        failure_reporter(view, failure or _("The change was not saved")),
         write=True,
         cancellable=False,
     )

@@ -72,6 +72,7 @@ class PostPane(QWidget):
     comment_requested = Signal(object, str, bool)  # post id, text, for the client
     comment_removal_requested = Signal(object)  # comment id
     decision_requested = Signal(object)  # post id: the client decided by phone, by e-mail…
+    schedule_requested = Signal(object)  # post id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +113,9 @@ class PostPane(QWidget):
         self.decision_button = QPushButton(_("The client's decision…"))
         self.decision_button.clicked.connect(lambda: self._emit(self.decision_requested))
         self.moves.addWidget(self.decision_button)
+        self.schedule_button = QPushButton(_("Schedule…"))
+        self.schedule_button.clicked.connect(lambda: self._emit(self.schedule_requested))
+        self.moves.addWidget(self.schedule_button)
         self.moves.addStretch(1)
         self.buttons_row.addWidget(self.edit_button)
         self.buttons_row.addWidget(self.delete_button)
@@ -185,6 +189,7 @@ class PostPane(QWidget):
             for button in self.move_buttons.values():
                 button.hide()
             self.decision_button.hide()
+            self.schedule_button.hide()
             self.comments.clear()
             self.history.clear()
             self._tab_titles(0, 0)
@@ -217,6 +222,9 @@ class PostPane(QWidget):
         for wanted, button in self.move_buttons.items():
             button.setVisible(wanted in allowed)
         self.decision_button.setVisible(post.state is S.IN_REVIEW)
+        # A time (or a new one) for what is not sent yet: the dialog says what each state
+        # allows (an idea only gets a date on the calendar).
+        self.schedule_button.setVisible(post.state in EDITABLE or post.state is S.SCHEDULED)
         self.move_buttons[S.DRAFT].setText(
             _("Make it a draft") if post.state is S.IDEA else _("Back to draft")
         )
