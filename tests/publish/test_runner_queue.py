@@ -187,3 +187,51 @@ def test_a_daily_post_published_late_repeats_from_the_next_day_not_in_a_burst(
     again = publish_due(ws, factory(secrets)).outcomes
     assert [(o.post_id, o.result) for o in again] in ([], [(following.id, HANDED)])
     assert len(mastodon.statuses) == 1
+
+
+def test_a_zone_change_after_scheduling_keeps_the_moment_and_the_wall_time_of_its_zone(
+    ws: Workspace, mastodon: MastodonServer, secrets: MemorySecrets
+) -> None:
+    """The client moves to Montreal after a post was put at 09:00 Paris time: the post
+    still goes out at 09:00 in Paris (the zone it was chosen in is kept with it), not at
+    09:00 in Montreal, and exactly once."""
+    _mastodon(ws, mastodon, secrets)
+    wall = datetime(2030, 6, 3, 9, 0)
+    post_id = _post(ws, "Ouverture estivale", "mastodon", at=wall)
+    moment = ws.posts.get(post_id).scheduled_at
+    ws.update_profile(timezone="America/Montreal")
+    post = ws.posts.get(post_id)
+    assert (post.scheduled_at, post.zone, post.wall_time) == (moment, "Europe/Paris", wall)
+    assert moment is not None
+    publish_due(ws, factory(secrets), now=moment + timedelta(minutes=1))
+    assert ws.posts.get(post_id).state is S.PUBLISHED
+    assert len(mastodon.statuses) == 1
+
+
+def test_a_clock_jump_sends_each_due_post_once_and_repeats_without_a_burst(
+    ws: Workspace, mastodon: MastodonServer, secrets: MemorySecrets
+) -> None:
+    """The laptop wakes up three days later (or its clock is set forward): what came due
+    meanwhile goes out once; a daily post gets its next time still to come, not three."""
+    _mastodon(ws, mastodon, secrets)
+    jumped = utc_now().replace(microsecond=0)  # what the clock says on waking up
+    start = jumped - timedelta(days=3)  # when it went to sleep, posts still to come
+    once = _post(ws, "Une fois", "mastodon", at=_local(start + timedelta(minutes=30)))
+    daily = _post(ws, "Chaque matin", "mastodon", at=_local(start + timedelta(hours=1)))
+    ws.posts.set_recurrence(daily, Frequency.DAILY)
+    for _attempt in range(2):  # the next tick finds nothing more to send
+        publish_due(ws, factory(secrets), now=jumped)
+    assert ws.posts.get(once).state is S.PUBLISHED
+    assert ws.posts.get(daily).state is S.PUBLISHED
+    # Each went out once, not three catch-ups for the missed mornings (the next morning's
+    # may already be handed to the instance, to go out at its time).
+    contents = [str(status.get("content", "")) for status in mastodon.statuses]
+    assert sum("Une fois" in c for c in contents) == 1
+    assert 1 <= sum("Chaque matin" in c for c in contents) <= 2
+    # The next mornings, not the missed ones: tomorrow's (handed to the instance, so its
+    # own next one is made too), and the day after's, waiting.
+    followers = sorted(
+        (p for p in ws.posts.page() if p.id not in (once, daily)), key=lambda p: p.id
+    )
+    assert 1 <= len(followers) <= 2 and followers[-1].state is S.SCHEDULED
+    assert all(p.scheduled_at is not None and p.scheduled_at > jumped for p in followers)
