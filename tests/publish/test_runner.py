@@ -303,3 +303,45 @@ def test_kill_9_between_claim_and_confirm_is_unknown_and_never_posted_twice(
         .fetchone()[0]
     )
     assert token in (KeyringSecrets(uid, Keyring()).get(f"account:{account_uid}") or "")
+
+
+def test_kill_9_between_claim_and_send_is_unknown_and_nothing_was_posted(
+    tmp_path: Path, mastodon: MastodonServer, secret_service: object
+) -> None:
+    """Killed after the claim, while the image goes up and before the post itself is sent:
+    nothing is online, the post is `unknown` (cmdesk cannot know how far it got), the user
+    sees it on the network's side and decides; it is never sent again by itself."""
+    home = tmp_path / "home"
+    assert _cli(home, "clients", "create", "Léa", "--slug", "lea").returncode == 0
+    added = _cli(home, "--client", "lea", "accounts", "add", "mastodon", "--server",
+                 mastodon.url, stdin=mastodon.personal_token() + "\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    image = tmp_path / "galette.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000)
+    created = _cli(
+        home, "--client", "lea", "posts", "create", "--text", "Avec une photo",
+        "--channel", "mastodon", "--at", "2026-05-04T10:00", "--image", str(image),
+        "--alt", "Une galette",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    mastodon.server.fault("POST", "/api/v2/media", Fault(delay_s=5))
+    path = next(home.rglob("lea.cmdesk"))
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "cmdesk", "--home", str(home), "--client", "lea", "publish-due"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "LANGUAGE": "en"},
+    )  # fmt: skip
+    try:
+        _wait(lambda: mastodon.server.requests("POST", "/api/v2/media"), "the image upload")
+        assert _variant_state(path) == "publishing"  # claimed and committed before it
+        os.kill(runner.pid, signal.SIGKILL)
+        runner.wait(10)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+            runner.wait(10)
+    again = _cli(home, "--client", "lea", "--json", "publish-due")
+    assert again.returncode == 0, again.stderr
+    assert _variant_state(path) == "unknown"
+    assert mastodon.server.requests("POST", "/api/v1/statuses") == []
+    assert mastodon.statuses == []
