@@ -19,6 +19,7 @@ from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.empty import EmptySectionView
 from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
+from cmdesk.ui.views.reports import ReportsView
 from cmdesk.ui.views.sections import SECTIONS
 from cmdesk.ui.views.welcome import WelcomeView
 
@@ -55,6 +56,9 @@ def test_demo_client_opens_and_every_section_is_reachable_by_keyboard(make_windo
             assert view.list_stack.currentWidget() is view.empty
             assert view.empty.button.isVisibleTo(view)
             assert "Aucun" in view.empty.text.text()
+        elif section.key == "reports":
+            assert isinstance(view, ReportsView)
+            assert view.title.text() and view.cards["mentions"].value.text()  # this month
         elif section.key != "settings":
             assert isinstance(view, EmptySectionView)
             # Empty sections explain what they will do and how to start, in French.

@@ -43,6 +43,7 @@ from cmdesk.ui.dialogs.answering import AnsweringDialog
 from cmdesk.ui.dialogs.errors import show_error
 from cmdesk.ui.dialogs.new_client import NewClientDialog
 from cmdesk.ui.dialogs.switcher import ClientSwitcher
+from cmdesk.ui.dialogs.transfer import ClientFiles
 from cmdesk.ui.icons import app_icon, icon, swatch
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
@@ -50,6 +51,7 @@ from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.empty import EmptySectionView
 from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
+from cmdesk.ui.views.reports import ReportsView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.teams import TeamsEditor
@@ -175,7 +177,7 @@ class MainWindow(QMainWindow):
                 self.monitoring_view.proxy = self.prefs.proxy
                 self.monitoring_view.convert_requested.connect(self.convert_mention)
                 view = self.monitoring_view
-            elif section.key in ("interactions", "contacts"):
+            elif section.key in ("interactions", "contacts", "reports"):
                 # Built when first shown: the window paints sooner, and most sessions
                 # start in the monitoring section.
                 view = QWidget()
@@ -236,6 +238,18 @@ class MainWindow(QMainWindow):
         self._install("contacts", built)
         return built
 
+    @property
+    def reports_view(self) -> ReportsView:
+        view = self.views.get("reports")
+        if isinstance(view, ReportsView):
+            return view
+        built = ReportsView(
+            self.tasks, interactive=self.interactive, templates=self.home.root / "templates"
+        )
+        built.message.connect(self._status_message)
+        self._install("reports", built)
+        return built
+
     def _install(self, key: str, view: QWidget) -> None:
         """Put a section's view built on first use in place of its placeholder."""
         placeholder = self.views[key]
@@ -269,6 +283,20 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self.backup_action = action(_("Back up now"), "Ctrl+Shift+S", self.backup_now)
         self.restore_action = action(_("Restore a backup…"), None, self.restore_backup)
+        menu.addSeparator()
+        # Whole-workspace files: ui/dialogs/transfer.py.
+        files = self.client_files = ClientFiles(self)
+        needs_client = [
+            action(_("Export the whole workspace…"), None, lambda: files.export_workspace()),
+            action(_("Hand over this client…"), None, lambda: files.hand_over()),
+        ]
+        action(_("Import a workspace…"), None, lambda: files.import_workspace())
+
+        def enable() -> None:
+            for a in needs_client:
+                a.setEnabled(self.workspace is not None)
+
+        menu.aboutToShow.connect(enable)
         menu.addSeparator()
         action(_("Quit"), "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu(_("&View"))
@@ -369,6 +397,8 @@ class MainWindow(QMainWindow):
                 self.interactions_view  # noqa: B018 (built on first use)
             elif key == "contacts":
                 self.contacts_view  # noqa: B018
+            elif key == "reports":
+                self.reports_view  # noqa: B018
             self.stack.setCurrentWidget(self.views[key])
 
     # -- opening workspaces ------------------------------------------------------------------
@@ -741,7 +771,11 @@ class MainWindow(QMainWindow):
 
     def _parts(self) -> tuple[Any, ...]:
         """The screens that show the workspace: each loads it and follows its changes."""
-        built = (v for v in self.views.values() if isinstance(v, InteractionsView | ContactsView))
+        built = (
+            v
+            for v in self.views.values()
+            if isinstance(v, InteractionsView | ContactsView | ReportsView)
+        )
         extra = (self.answering,) if self.answering is not None else ()
         return (self.monitoring_view, *built, self.teams_editor, *extra)
 

@@ -14,19 +14,25 @@ from PySide6.QtWidgets import (
 )
 
 
-def search_bar(view: QWidget, placeholder: str) -> tuple[QVBoxLayout, QHBoxLayout, QLineEdit]:
-    """The view's layout with a bar on top holding a search box; returns (layout, bar,
-    search box) for the view to add its filters and list."""
+def top_bar(view: QWidget) -> tuple[QVBoxLayout, QHBoxLayout]:
+    """The view's layout with an empty bar on top; returns (layout, bar)."""
     root = QVBoxLayout(view)
     root.setContentsMargins(0, 0, 0, 0)
     root.setSpacing(0)
     bar = QHBoxLayout()
     bar.setContentsMargins(8, 6, 8, 6)
+    root.addLayout(bar)
+    return root, bar
+
+
+def search_bar(view: QWidget, placeholder: str) -> tuple[QVBoxLayout, QHBoxLayout, QLineEdit]:
+    """The view's layout with a bar on top holding a search box; returns (layout, bar,
+    search box) for the view to add its filters and list."""
+    root, bar = top_bar(view)
     search = QLineEdit()
     search.setClearButtonEnabled(True)
     search.setPlaceholderText(placeholder)
     bar.addWidget(search, 1)
-    root.addLayout(bar)
     return root, bar, search
 
 
