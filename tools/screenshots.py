@@ -51,6 +51,13 @@ def main() -> int:
             window.open_workspace(demo)
             for i, section in enumerate(SECTIONS, start=1):
                 window.show_section(section.key)
+                if section.key == "reports":  # the demo's days, whatever today's date
+                    view = window.reports_view
+                    view.picker.set_text("30d")
+                    for _attempt in range(100):  # counted in the background
+                        if view.dashboard is not None and not window.tasks.running:
+                            break
+                        loop_wait(app, 100)
                 settle()
                 grab(window, args.out / f"{language}-{i}-{section.key}.png", app)
             dialogs(window, home, language, args.out, app, settle)
@@ -233,7 +240,18 @@ def dialogs(window, home, language: str, out: Path, app, settle) -> None:
     topic_dialog.any_words.setText("livraison colis commande")
     topic_dialog.none_words.setText("rapide")
     topic_dialog.write_query()
+    from cmdesk.ui.dialogs.report import DigestDialog, ReportDialog
+
+    report = ReportDialog(ws, window.tasks, window, period="30d", interactive=False)
+    report.notes["recommendations"].setPlainText(
+        "Répondre aux avis Google le jour même, surtout le week-end.\n\n"
+        "Mettre en avant le click & collect dans les stories."
+    )
+    report.notes["plan"].setPlainText("Préparer la saison des galettes : trois publications.")
+    digest = DigestDialog(ws, window.tasks, window, period="30d", interactive=False)
     for name, dialog in (
+        ("report", report),
+        ("digest", digest),
         ("capture", capture),
         ("erase-contact", erase),
         ("topic", topic_dialog),

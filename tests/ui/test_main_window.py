@@ -20,6 +20,7 @@ from cmdesk.ui.views.empty import EmptySectionView
 from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
 from cmdesk.ui.views.posts import PostsView
+from cmdesk.ui.views.reports import ReportsView
 from cmdesk.ui.views.sections import SECTIONS
 from cmdesk.ui.views.welcome import WelcomeView
 
@@ -65,6 +66,9 @@ def test_demo_client_opens_and_every_section_is_reachable_by_keyboard(make_windo
             assert isinstance(view, PostsView)
             assert view.list.list_stack.currentWidget() is view.list.empty
             assert "Aucune publication" in view.list.empty.text.text()
+        elif section.key == "reports":
+            assert isinstance(view, ReportsView)
+            assert view.title.text() and view.cards["mentions"].value.text()  # this month
         elif section.key != "settings":
             assert isinstance(view, EmptySectionView)
             # Empty sections explain what they will do and how to start, in French.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from cmdesk.core.approval import ApprovalPack, PackImage, PackPost
 from cmdesk.share import approval_text as w
 from cmdesk.share.approval_text import PackText, channel_name, extras_lines, text_for
+from cmdesk.share.document import rgb
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -26,14 +27,6 @@ MARGIN = 20.0
 GREY = (100, 100, 100)
 INK = (34, 34, 34)
 LINE = 5.6  # body line height in mm, for 11 pt
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    value = colour.lstrip("#")
-    try:
-        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-    except ValueError:
-        return 47, 111, 159
 
 
 def _document(pack: ApprovalPack, t: PackText) -> FPDF:
@@ -233,7 +226,7 @@ def _post(
 
 def to_pdf(pack: ApprovalPack) -> bytes:
     t = text_for(pack)
-    brand = _rgb(pack.colour)
+    brand = rgb(pack.colour, default="2F6F9F")
     pdf = _document(pack, t)
     _cover(pdf, pack, t, brand)
     total = len(pack.posts)

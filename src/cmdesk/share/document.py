@@ -15,6 +15,14 @@ import unicodedata
 from collections.abc import Sequence
 
 
+def rgb(colour: str, default: str = "0072B2") -> tuple[int, int, int]:
+    """#rrggbb as three numbers (fpdf2 takes colours so); `default` for anything else."""
+    value = colour.lstrip("#")
+    if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        value = default
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], border: bool = False) -> str:
     attrs = ' border="1" width="100%"' if border else ""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import gettext
 import html
 import io
 from dataclasses import dataclass
@@ -25,19 +24,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_decimal, format_percent
+from babel.dates import format_date, format_time
+from babel.numbers import format_percent
 
 from cmdesk.core.clock import utc_now
 from cmdesk.core.digest import recurring
-from cmdesk.core.indicators import Compared, Indicators, Times
+from cmdesk.core.indicators import Indicators, Times
 from cmdesk.core.interactions import TYPE_LABELS
 from cmdesk.core.networks import network_name
 from cmdesk.core.objectives import Progress
 from cmdesk.core.periods import Period
-from cmdesk.i18n import N_, translations
-from cmdesk.share.charts import LIGHT, SENTIMENT_COLOURS, Chart, Series, bars
-from cmdesk.share.document import pdf_safe, table
+from cmdesk.i18n import N_
+from cmdesk.share.charts import LIGHT, Chart
+from cmdesk.share.dashboard import Words, chart_specs
+from cmdesk.share.document import pdf_safe, rgb, table
 from cmdesk.store import indicators
 from cmdesk.store.feedback import received
 from cmdesk.store.workspace import Workspace
@@ -46,11 +46,7 @@ FORMATS = ("html", "pdf")
 TEMPLATE = "report.html"
 _RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "templates"
 NOTES = ("recommendations", "plan")
-_SENTIMENT_LABELS = {
-    "negative": N_("negative"),
-    "neutral": N_("neutral"),
-    "positive": N_("positive"),
-}
+REPORT_CHARTS = ("per_day", "tone", "topics", "types", "posts")
 _LABELS = {
     "summary": N_("In short"),
     "charts": N_("Charts"),
@@ -122,32 +118,12 @@ def make(ws: Workspace, period: Period) -> ReportDocument:
     )
 
 
-class _Text:
+class _Text(Words):
     """Words and numbers in the client's language and locale."""
 
     def __init__(self, doc: ReportDocument) -> None:
+        super().__init__(doc.language)
         self.doc = doc
-        self.tr: gettext.NullTranslations = translations(doc.language)
-        self.t = self.tr.gettext
-        self.locale = "fr_FR" if doc.language == "fr" else "en_GB"
-
-    def n(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
-
-    def change(self, c: Compared) -> str:
-        if c.change is None:
-            return self.t(N_("new")) if c.now else "—"
-        text = format_percent(c.change / 100, locale=self.locale)
-        return f"+{text}" if c.change > 0 else text
-
-    def minutes(self, value: float | None) -> str:
-        if value is None:
-            return "—"
-        if value < 60:
-            return self.t(N_("{n} min")).format(n=self.n(round(value)))
-        if value < 48 * 60:
-            return self.t(N_("{n} h")).format(n=self.n(round(value / 60, 1)))
-        return self.t(N_("{n} days")).format(n=self.n(round(value / 1440, 1)))
 
     def title(self) -> str:
         return self.t(N_("Community report"))
@@ -155,7 +131,7 @@ class _Text:
     def period(self) -> str:
         p = self.doc.period
         if p.kind == "month":
-            return format_skeleton("yMMMM", p.since, locale=self.locale).capitalize()
+            return self.period_name(p)
         first = format_date(p.since.date(), "long", locale=self.locale)
         last = format_date(p.last_day, "long", locale=self.locale)
         return self.t(N_("from {first} to {last}")).format(first=first, last=last)
@@ -271,77 +247,10 @@ class _Text:
         ]
 
     def charts(self) -> list[Chart]:
-        f, t = self.doc.figures, self.t
-        days = [format_date(d, "d MMM", locale=self.locale) for d in f.days]
-        charts = [
-            bars(
-                t(N_("Mentions per day")),
-                days,
-                [
-                    Series(t(N_("mentions")), tuple(f.mentions_per_day)),
-                    Series(
-                        t(N_("negative")), tuple(f.negative_per_day), SENTIMENT_COLOURS["negative"]
-                    ),
-                ],
-                theme=LIGHT,
-            ),
-            bars(
-                t(N_("Tone of the mentions")),
-                [t(_SENTIMENT_LABELS[s]) for s in f.sentiment],
-                [
-                    Series(
-                        t(N_("period before")),
-                        tuple(c.before for c in f.sentiment.values()),
-                        "#bbbbbb",
-                    ),
-                    Series(t(N_("this period")), tuple(c.now for c in f.sentiment.values())),
-                ],
-            ),
-        ]
-        if f.mentions_by_topic:
-            topics = list(f.mentions_by_topic.items())[:8]
-            charts.append(
-                bars(
-                    t(N_("Mentions per topic")),
-                    [k for k, _c in topics],
-                    [
-                        Series(
-                            t(N_("period before")), tuple(c.before for _k, c in topics), "#bbbbbb"
-                        ),
-                        Series(t(N_("this period")), tuple(c.now for _k, c in topics)),
-                    ],
-                )
-            )
-        if f.interactions_by_type:
-            kinds = list(f.interactions_by_type.items())
-            labels = [t(TYPE_LABELS.get(k, k)) for k, _c in kinds]
-            charts.append(
-                bars(
-                    t(N_("Messages received by type")),
-                    labels,
-                    [
-                        Series(
-                            t(N_("period before")), tuple(c.before for _k, c in kinds), "#bbbbbb"
-                        ),
-                        Series(t(N_("this period")), tuple(c.now for _k, c in kinds)),
-                    ],
-                )
-            )
-        if f.posts_by_channel:
-            channels = list(f.posts_by_channel.items())
-            charts.append(
-                bars(
-                    t(N_("Posts published per network")),
-                    [network_name(k) for k, _c in channels],
-                    [
-                        Series(
-                            t(N_("period before")), tuple(c.before for _k, c in channels), "#bbbbbb"
-                        ),
-                        Series(t(N_("this period")), tuple(c.now for _k, c in channels)),
-                    ],
-                )
-            )
-        return charts
+        """The dashboard's charts a client reads first; those with nothing to show are
+        left out, but for the mentions and their tone."""
+        specs = chart_specs(self.doc.figures, self, keys=REPORT_CHARTS)
+        return [s.draw(LIGHT) for s in specs if s.key in ("per_day", "tone") or not s.empty]
 
     def notable(self) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         f = self.doc.figures
@@ -472,7 +381,7 @@ def to_pdf(doc: ReportDocument) -> bytes:
 
     # The cover: a band of the client's colour, the logo, the client and the period.
     pdf.add_page()
-    red, green, blue = _rgb(doc.colour)
+    red, green, blue = rgb(doc.colour)
     pdf.set_fill_color(red, green, blue)
     pdf.rect(0, 0, pdf.w, 70, style="F")
     pdf.set_fill_color(255, 255, 255)  # tables drawn later take the current fill colour
@@ -561,14 +470,6 @@ def to_pdf(doc: ReportDocument) -> bytes:
             parts.append(f"<h2>{e(labels[part])}</h2>{paragraphs}")
     write("".join(parts))
     return bytes(pdf.output())
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    """#rrggbb as three numbers; cmdesk's blue for anything else."""
-    value = colour.lstrip("#")
-    if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
-        value = "0072B2"
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 def _link(label: str, url: str) -> str:

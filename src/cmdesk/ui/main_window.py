@@ -43,6 +43,7 @@ from cmdesk.ui.dialogs.answering import AnsweringDialog
 from cmdesk.ui.dialogs.errors import show_error
 from cmdesk.ui.dialogs.new_client import NewClientDialog
 from cmdesk.ui.dialogs.switcher import ClientSwitcher
+from cmdesk.ui.dialogs.transfer import ClientFiles
 from cmdesk.ui.icons import app_icon, icon, swatch
 from cmdesk.ui.publishing import PublishingRunner, keyring_factory, keyring_secrets
 from cmdesk.ui.settings import Preferences
@@ -55,6 +56,7 @@ from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
 from cmdesk.ui.views.posting_slots import add_slots_box
 from cmdesk.ui.views.posts import PostsView
+from cmdesk.ui.views.reports import ReportsView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.teams import TeamsEditor
@@ -182,7 +184,7 @@ class MainWindow(QMainWindow):
                 self.monitoring_view.convert_requested.connect(self.convert_mention)
                 self.monitoring_view.draft_requested.connect(self.draft_post_from_mention)
                 view = self.monitoring_view
-            elif section.key in ("interactions", "contacts", "posts"):
+            elif section.key in ("interactions", "contacts", "posts", "reports"):
                 # Built when first shown: the window paints sooner, and most sessions
                 # start in the monitoring section.
                 view = QWidget()
@@ -279,6 +281,18 @@ class MainWindow(QMainWindow):
         self._install("posts", built)
         return built
 
+    @property
+    def reports_view(self) -> ReportsView:
+        view = self.views.get("reports")
+        if isinstance(view, ReportsView):
+            return view
+        built = ReportsView(
+            self.tasks, interactive=self.interactive, templates=self.home.root / "templates"
+        )
+        built.message.connect(self._status_message)
+        self._install("reports", built)
+        return built
+
     def _install(self, key: str, view: QWidget) -> None:
         """Put a section's view built on first use in place of its placeholder."""
         placeholder = self.views[key]
@@ -312,6 +326,20 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self.backup_action = action(_("Back up now"), "Ctrl+Shift+S", self.backup_now)
         self.restore_action = action(_("Restore a backup…"), None, self.restore_backup)
+        menu.addSeparator()
+        # Whole-workspace files: ui/dialogs/transfer.py.
+        files = self.client_files = ClientFiles(self)
+        needs_client = [
+            action(_("Export the whole workspace…"), None, lambda: files.export_workspace()),
+            action(_("Hand over this client…"), None, lambda: files.hand_over()),
+        ]
+        action(_("Import a workspace…"), None, lambda: files.import_workspace())
+
+        def enable() -> None:
+            for a in needs_client:
+                a.setEnabled(self.workspace is not None)
+
+        menu.aboutToShow.connect(enable)
         menu.addSeparator()
         action(_("Quit"), "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu(_("&View"))
@@ -474,6 +502,8 @@ class MainWindow(QMainWindow):
                 self.contacts_view  # noqa: B018
             elif key == "posts":
                 self.posts_view  # noqa: B018
+            elif key == "reports":
+                self.reports_view  # noqa: B018
             self.stack.setCurrentWidget(self.views[key])
 
     # -- opening workspaces ------------------------------------------------------------------
@@ -847,7 +877,7 @@ class MainWindow(QMainWindow):
         built = (
             v
             for v in self.views.values()
-            if isinstance(v, InteractionsView | ContactsView | PostsView)
+            if isinstance(v, InteractionsView | ContactsView | PostsView | ReportsView)
         )
         extra = (self.answering,) if self.answering is not None else ()
         return (

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -115,7 +116,18 @@ class InteractionsView(QWidget):
             self.states.addItem(item)
         self.states.setCurrentRow(0)
         self.states.currentRowChanged.connect(lambda _r: self._apply_filter())
-        splitter.addWidget(self.states)
+        # Under the states, where the bar above has no room left in French.
+        self.export_button = QPushButton(_("Export the list…"))
+        self.export_button.setToolTip(
+            _("The interactions listed, with these filters, as CSV, XLSX or JSON")
+        )
+        self.export_button.clicked.connect(lambda: self.export())
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 4)
+        column.addWidget(self.states, 1)
+        column.addWidget(self.export_button)
+        splitter.addWidget(left)
 
         self.list_stack = QStackedWidget()
         self.table = list_table(self.model)
@@ -647,6 +659,17 @@ class InteractionsView(QWidget):
         self.csv_dialog = dialog
         dialog.destroyed.connect(lambda _o=None: setattr(self, "csv_dialog", None))
         dialog.open()
+
+    def export(self, path: Path | None = None) -> None:
+        """The interactions listed, with the filters and search on screen, to a file."""
+        from cmdesk.store import exports
+        from cmdesk.ui.dialogs.transfer import export_list, filters_of
+
+        flt, text = self._filter(), self.search.text().strip()
+        export_list(
+            self, "interactions", lambda ws: exports.interactions(ws, flt, text),
+            filters_of(flt, search=text), path,
+        )  # fmt: skip
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         from cmdesk.ui.dialogs.csv_import import CSV_SUFFIXES, dropped_file

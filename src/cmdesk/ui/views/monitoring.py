@@ -195,6 +195,13 @@ class MonitoringView(QWidget):
         topics_menu.addAction(_("Remove the selected topic"), self.remove_topic)
         self.topics_button.setMenu(topics_menu)
         bar.addWidget(self.topics_button)
+        self.export_button = QToolButton()
+        self.export_button.setText(_("Export…"))
+        self.export_button.setToolTip(
+            _("The mentions listed, with these filters, as CSV, XLSX or JSON")
+        )
+        self.export_button.clicked.connect(lambda: self.export())
+        bar.addWidget(self.export_button)
         root.addLayout(bar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -1007,6 +1014,14 @@ class MonitoringView(QWidget):
             self._failed(_("The sources could not be exported")),
             cancellable=False,
         )
+
+    def export(self, path: Path | None = None) -> None:
+        """The mentions listed, with the filters on screen, to a file."""
+        from cmdesk.store import exports
+        from cmdesk.ui.dialogs.transfer import export_list, filters_of
+
+        flt = self._filter()
+        export_list(self, "mentions", lambda ws: exports.mentions(ws, flt), filters_of(flt), path)
 
     def _failed(self, title: str) -> Callable[[BaseException], None]:
         return failure_reporter(self, title)
