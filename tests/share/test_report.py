@@ -39,6 +39,12 @@ def test_figures_are_counted_from_the_workspace(ws: Workspace) -> None:
     assert f.first_response.without == 1  # the complaint is still waiting
     assert f.posts_by_channel["mastodon"].now == 1
     assert f.notable_interactions[0][3] == "complaint"
+    # Over time: the topic and the source day by day, adding up to their totals.
+    assert list(f.topics_per_day) == ["Livraison"] and sum(f.topics_per_day["Livraison"]) == 10
+    assert len(f.topics_per_day["Livraison"]) == 31
+    assert f.topics_per_day["Livraison"][0] == 1  # the first mention, "Livraison ratée oct 0"
+    assert list(f.sources_per_day) == ["https://blog.example/feed"]
+    assert f.sources_per_day["https://blog.example/feed"] == f.mentions_per_day
 
 
 def test_the_pdf_says_the_workspace_figures_in_french(ws: Workspace, tmp_path: Path) -> None:

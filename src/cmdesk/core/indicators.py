@@ -77,9 +77,11 @@ class Indicators:
     posts_by_channel: dict[str, Compared]  # published
     segments: dict[str, int]  # participation segment -> people
     unhappy_regulars: int = 0
-    notable_mentions: tuple[tuple[int, str, str, str], ...] = field(
-        default=()
-    )  # id, title, url, why
+    # Mentions per day of the most talked-about topics and sources (a series each).
+    topics_per_day: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    sources_per_day: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # (id, title, url, why): the mentions worth reading again.
+    notable_mentions: tuple[tuple[int, str, str, str], ...] = field(default=())
     notable_interactions: tuple[tuple[int, str, str, str], ...] = field(default=())
 
     @property

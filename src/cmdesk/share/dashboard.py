@@ -39,8 +39,8 @@ SENTIMENT_LABELS = {
 }
 # Every chart of the dashboard, in the order shown; the report draws some of them.
 CHART_KEYS = (
-    "per_day", "tone", "topics", "sources", "types", "channels", "statuses", "times",
-    "posts", "segments",
+    "per_day", "tone", "topics", "sources", "topics_per_day", "sources_per_day", "types",
+    "channels", "statuses", "times", "posts", "segments",
 )  # fmt: skip
 Theme = dict[str, str | None]
 Label = Callable[[str], str]  # a category's stored value -> its name on the chart
@@ -241,6 +241,13 @@ def chart_specs(
         values = tuple(v for _k, v in pairs)
         return grouped(key, title, heading, [k for k, _v in pairs], label, Series(name, values))
 
+    def over_time(key: str, title: str, series: dict[str, tuple[int, ...]]) -> ChartSpec:
+        lines = tuple(
+            Series(_short(name), values, PALETTE[i % len(PALETTE)])
+            for i, (name, values) in enumerate(series.items())
+        )
+        return ChartSpec(key, "line", title, tuple(w.day(d) for d in f.days), lines, t(N_("Day")))
+
     def translated(labels: dict[str, str]) -> Label:
         return lambda k: t(labels.get(k, k))
 
@@ -251,6 +258,12 @@ def chart_specs(
              Series(t(N_("negative mentions")), f.negative_per_day,
                     SENTIMENT_COLOURS["negative"])),
             t(N_("Day")),
+        ),
+        "topics_per_day": lambda: over_time(
+            "topics_per_day", t(N_("Mentions per day and topic")), f.topics_per_day
+        ),
+        "sources_per_day": lambda: over_time(
+            "sources_per_day", t(N_("Mentions per day and source")), f.sources_per_day
         ),
         "tone": lambda: compared(
             "tone", t(N_("Tone of the mentions")), t(N_("Tone")), f.sentiment,

@@ -21,6 +21,7 @@ from cmdesk.store.mentions import SOURCE_SEPARATOR, key_for
 from cmdesk.store.workspace import Workspace
 
 TOP_SOURCES = 8
+TOP_SERIES = 5  # topics or sources drawn day by day: more lines would not be read
 NOTABLE = 5
 _SENTIMENTS = ("negative", "neutral", "positive")
 
@@ -28,6 +29,12 @@ _SENTIMENTS = ("negative", "neutral", "positive")
 def _compare(now: dict[str, int], before: dict[str, int]) -> dict[str, Compared]:
     keys = sorted(set(now) | set(before), key=lambda k: (-now.get(k, 0), k))
     return {k: Compared(now.get(k, 0), before.get(k, 0)) for k in keys}
+
+
+def _per_day(found: dict[str, Counter[int]], days: int) -> dict[str, tuple[int, ...]]:
+    """The most frequent names' counts day by day, the most frequent first."""
+    ranked = sorted(found.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP_SERIES]
+    return {name: tuple(counts.get(n, 0) for n in range(days)) for name, counts in ranked}
 
 
 def compute(ws: Workspace, period: Period) -> Indicators:
@@ -67,6 +74,25 @@ def compute(ws: Workspace, period: Period) -> Indicators:
         ):
             for name in names.split(SOURCE_SEPARATOR):
                 sources[name] += count
+
+        def day_of(mention_id: int) -> int:
+            return bisect.bisect_right(starts, mention_id) - 1
+
+        topic_days: dict[str, Counter[int]] = {}
+        for name, mention_id in db.execute(
+            "SELECT t.name, mt.mention_id FROM mention_topic mt JOIN topic t "
+            "ON t.id = mt.topic_id WHERE mt.mention_id >= ? AND mt.mention_id < ?",
+            (low, high),
+        ):
+            topic_days.setdefault(name, Counter())[day_of(mention_id)] += 1
+        top_sources = {name for name, _count in sources.most_common(TOP_SERIES)}
+        source_days: dict[str, Counter[int]] = {name: Counter() for name in top_sources}
+        for mention_id, names in db.execute(
+            "SELECT id, source FROM mention WHERE id >= ? AND id < ?", (low, high)
+        ):
+            for name in names.split(SOURCE_SEPARATOR):
+                if name in top_sources:
+                    source_days[name][day_of(mention_id)] += 1
         negative_ids = [
             r[0]
             for r in db.execute(
@@ -74,7 +100,7 @@ def compute(ws: Workspace, period: Period) -> Indicators:
                 (low, high),
             )
         ]
-        negative_days = Counter(bisect.bisect_right(starts, i) - 1 for i in negative_ids)
+        negative_days = Counter(day_of(i) for i in negative_ids)
         alerts_sql = "SELECT count(*) FROM alert WHERE raised_at >= ? AND raised_at < ?"
         notable_mentions = db.execute(
             "SELECT id, title, url, sentiment_reason, substr(text, 1, 4000) FROM mention "
@@ -154,6 +180,8 @@ def compute(ws: Workspace, period: Period) -> Indicators:
         posts_by_channel=_compare(*figures["posts"]),
         segments=segmentation.counts(),
         unhappy_regulars=len(segmentation.unhappy_regulars),
+        topics_per_day=_per_day(topic_days, len(days)),
+        sources_per_day=_per_day(source_days, len(days)),
         # Reasons are stored folded ("decue"): shown as the author spelled them.
         notable_mentions=tuple(
             (r[0], r[1], r[2], readable_reason(r[3], f"{r[1]} {r[4]}")) for r in notable_mentions
