@@ -98,6 +98,8 @@ def test_the_mail_server_is_saved_without_its_password(
     assert box.smtp_password.text() == ""
     again = DeliveriesBox(SyncTaskManager(), home, interactive=False)
     qtbot.addWidget(again)
+    assert again.smtp_host.text() == ""  # read when first shown, not before the window paints
+    again.show()
     assert (again.smtp_host.text(), again.smtp_port.value()) == ("smtp.fournil.example", 587)
 
 

@@ -288,11 +288,11 @@ def test_monitoring_exports_its_filters_and_a_cancel_leaves_no_file(window, out:
 
 
 def test_a_workspace_exported_comes_back_as_a_new_client(window, gui_home: Home, out: Path) -> None:
-    window.client_files.export_workspace(out / "lea.json")
+    window.client_files().export_workspace(out / "lea.json")
     said = window.statusBar().currentMessage()
     assert said.startswith("Tout l’espace de travail (") and "aucun mot de passe" in said
-    window.client_files.import_workspace(out / "lea.json")
-    made = window.client_files.imported
+    window.client_files().import_workspace(out / "lea.json")
+    made = window.client_files().imported
     assert made is not None and made != window.workspace.path and made.exists()
     names = {c.slug: c.name for c in clients.list_clients(gui_home)}
     assert names[made.stem] == "Fournil de Léa" and len(names) == 2
@@ -307,8 +307,8 @@ def test_handing_over_makes_the_folder_and_says_what_is_in_it(window, out: Path)
     (out / "Bureau" / "notes.txt").write_text("déjà là")
     folder = handover_folder(out / "Bureau", "lea")
     assert folder == out / "Bureau" / "lea-passation"
-    window.client_files.hand_over(folder)
+    window.client_files().hand_over(folder)
     made = sorted(p.suffix for p in folder.iterdir())
     assert made == [".cmdesk", ".html", ".pdf"]
-    assert window.client_files.handed_over == folder
+    assert window.client_files().handed_over == folder
     assert window.statusBar().currentMessage() == f"Dossier de passation prêt : {folder}"

@@ -17,9 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from cmdesk.core.clock import utc_now
 from cmdesk.core.delivery import (
@@ -37,11 +35,18 @@ from cmdesk.core.delivery import (
 )
 from cmdesk.core.errors import CmdeskError, InvalidData
 from cmdesk.i18n import N_, _, ngettext
-from cmdesk.share import documents, mail, webhooks
+from cmdesk.share import documents
 from cmdesk.store.deliveries import ClaimRefused, record_address
 from cmdesk.store.paths import Home
-from cmdesk.store.secrets import SecretStore, SecretsUnavailable
 from cmdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    # Sending needs HTTP and SMTP; listing what is due does not: the window lists it at
+    # start-up, and httpx alone would add a tenth of a second before it is painted.
+    import httpx
+
+    from cmdesk.share import mail
+    from cmdesk.store.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +118,14 @@ class Senders:
 
     @classmethod
     def for_home(cls, home: Home) -> Senders:
+        from cmdesk.share import mail
+
         return cls(smtp=mail.load_settings(home))
 
     def _password(self, settings: mail.SmtpSettings) -> str:
+        from cmdesk.share import mail
+        from cmdesk.store.secrets import SecretsUnavailable
+
         if not settings.username:
             return ""
         try:
@@ -131,12 +141,16 @@ class Senders:
             raise NotSent(
                 _("No mail server is set: set one with `cmdesk smtp set` or in Settings.")
             )
+        from cmdesk.share import mail
+
         settings = self.smtp.validated()
         return mail.send_mail(
             settings, self._password(settings), split_addresses(recipients), document
         )
 
     def webhook(self, url: str, fmt: str, document: Document, about: dict[str, Any]) -> str:
+        from cmdesk.share import webhooks
+
         return webhooks.post(
             url,
             fmt,
@@ -156,6 +170,8 @@ def due_deliveries(ws: Workspace, now: datetime | None = None) -> list[Due]:
 def check_schedule(schedule: Schedule, address: str) -> None:
     """What can be refused before anything is made: an unknown kind, an address that
     cannot work, files for a webhook that carries text only."""
+    from cmdesk.share import webhooks
+
     kind = documents.kind(schedule.kind)
     if schedule.channel is Channel.EMAIL:
         if not address:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_datetime
 from PySide6.QtCore import QSize, Qt, Signal
@@ -34,21 +34,17 @@ from cmdesk.core.errors import CmdeskError
 from cmdesk.i18n import N_, _, current_language
 from cmdesk.store import backup as backups
 from cmdesk.store import home as clients
-from cmdesk.store.demo import build_demo
 from cmdesk.store.errors import WorkspaceCorrupt
 from cmdesk.store.location import location_warning
 from cmdesk.store.paths import WORKSPACE_SUFFIX, Home
 from cmdesk.store.workspace import Workspace
-from cmdesk.ui.dialogs.answering import AnsweringDialog
 from cmdesk.ui.dialogs.errors import show_error
 from cmdesk.ui.dialogs.new_client import NewClientDialog
 from cmdesk.ui.dialogs.switcher import ClientSwitcher
-from cmdesk.ui.dialogs.transfer import ClientFiles
 from cmdesk.ui.icons import app_icon, icon, swatch
 from cmdesk.ui.publishing import PublishingRunner, keyring_factory, keyring_secrets
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
-from cmdesk.ui.views.calendar import CalendarView
 from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.deliveries import DeliveriesBox
 from cmdesk.ui.views.empty import EmptySectionView
@@ -56,7 +52,6 @@ from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
 from cmdesk.ui.views.posting_slots import add_slots_box
 from cmdesk.ui.views.posts import PostsView
-from cmdesk.ui.views.reports import ReportsView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.teams import TeamsEditor
@@ -64,7 +59,15 @@ from cmdesk.ui.views.welcome import WelcomeView
 from cmdesk.ui.widgets.feedback import confirm_deletion
 from cmdesk.ui.widgets.task_status import TaskStatus
 
+if TYPE_CHECKING:
+    # Built on first use, imported then: the window is painted sooner.
+    from cmdesk.ui.dialogs.answering import AnsweringDialog
+    from cmdesk.ui.dialogs.transfer import ClientFiles
+    from cmdesk.ui.views.reports import ReportsView
+
 log = logging.getLogger(__name__)
+# Sections whose view is built the first time they are shown.
+_LAZY = ("interactions", "contacts", "posts", "reports")
 APP_NAME = "cmdesk GUI"
 BACKUP_KINDS = {
     "auto": N_("automatic"),
@@ -184,7 +187,7 @@ class MainWindow(QMainWindow):
                 self.monitoring_view.convert_requested.connect(self.convert_mention)
                 self.monitoring_view.draft_requested.connect(self.draft_post_from_mention)
                 view = self.monitoring_view
-            elif section.key in ("interactions", "contacts", "posts", "reports"):
+            elif section.key in _LAZY:
                 # Built when first shown: the window paints sooner, and most sessions
                 # start in the monitoring section.
                 view = QWidget()
@@ -204,6 +207,7 @@ class MainWindow(QMainWindow):
         self.settings_view.add_box(self.deliveries_box)
         self.welcome: WelcomeView | None = None
         self.answering: AnsweringDialog | None = None
+        self._client_files: ClientFiles | None = None
         self.nav.currentRowChanged.connect(self._section_changed)
 
         self.status = TaskStatus(self.tasks)
@@ -273,6 +277,8 @@ class MainWindow(QMainWindow):
             return view
         built = PostsView(self.tasks, interactive=self.interactive)
         built.message.connect(self._status_message)
+        from cmdesk.ui.views.calendar import CalendarView
+
         calendar = CalendarView(self.tasks, built, interactive=self.interactive)
         calendar.message.connect(self._status_message)
         calendar.open_post.connect(built.list.open_post)
@@ -283,6 +289,8 @@ class MainWindow(QMainWindow):
 
     @property
     def reports_view(self) -> ReportsView:
+        from cmdesk.ui.views.reports import ReportsView
+
         view = self.views.get("reports")
         if isinstance(view, ReportsView):
             return view
@@ -328,12 +336,12 @@ class MainWindow(QMainWindow):
         self.restore_action = action(_("Restore a backup…"), None, self.restore_backup)
         menu.addSeparator()
         # Whole-workspace files: ui/dialogs/transfer.py.
-        files = self.client_files = ClientFiles(self)
+        files = self.client_files
         needs_client = [
-            action(_("Export the whole workspace…"), None, lambda: files.export_workspace()),
-            action(_("Hand over this client…"), None, lambda: files.hand_over()),
+            action(_("Export the whole workspace…"), None, lambda: files().export_workspace()),
+            action(_("Hand over this client…"), None, lambda: files().hand_over()),
         ]
-        action(_("Import a workspace…"), None, lambda: files.import_workspace())
+        action(_("Import a workspace…"), None, lambda: files().import_workspace())
 
         def enable() -> None:
             for a in needs_client:
@@ -415,6 +423,8 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         if self.answering is None:
+            from cmdesk.ui.dialogs.answering import AnsweringDialog  # built on first use
+
             self.answering = AnsweringDialog(self.tasks, self, interactive=self.interactive)
             for panel in self.answering.panels():
                 panel.message.connect(self._status_message)
@@ -685,6 +695,8 @@ class MainWindow(QMainWindow):
 
     def open_demo(self) -> None:
         try:
+            from cmdesk.store.demo import build_demo  # its data: not before the first paint
+
             path = build_demo(self.home)
         except CmdeskError as exc:
             self._message(_("Cannot create the demo client"), exc.message)
@@ -872,13 +884,18 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
 
+    def client_files(self) -> ClientFiles:
+        """Whole-workspace files (export, import, handover): ui/dialogs/transfer.py."""
+        if self._client_files is None:
+            from cmdesk.ui.dialogs.transfer import ClientFiles
+
+            self._client_files = ClientFiles(self)
+        return self._client_files
+
     def _parts(self) -> tuple[Any, ...]:
         """The screens that show the workspace: each loads it and follows its changes."""
-        built = (
-            v
-            for v in self.views.values()
-            if isinstance(v, InteractionsView | ContactsView | PostsView | ReportsView)
-        )
+        # The sections built on first use: a placeholder until then (a plain QWidget).
+        built = (v for key, v in self.views.items() if key in _LAZY and type(v) is not QWidget)
         extra = (self.answering,) if self.answering is not None else ()
         return (
             self.monitoring_view,

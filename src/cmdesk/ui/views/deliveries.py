@@ -8,7 +8,7 @@ has open); what came due while it was closed is offered when the client is opene
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -45,13 +45,23 @@ from cmdesk.core.delivery import (
 from cmdesk.core.errors import CmdeskError
 from cmdesk.core.schedule import Frequency
 from cmdesk.i18n import N_, _, format_when
-from cmdesk.share import mail
 from cmdesk.share.deliver import Senders, add_schedule, due_deliveries, send_due, send_now
 from cmdesk.share.documents import kinds
 from cmdesk.store.paths import Home
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.tasks import TaskManager
 from cmdesk.ui.widgets.feedback import failure_reporter, run_write
+
+if TYPE_CHECKING:
+    from cmdesk.share import mail
+
+
+def _mail() -> Any:
+    """The mail module, imported when the box first needs it: it brings the keyring and
+    SMTP stacks, a tenth of a second the window need not wait for before it is painted."""
+    from cmdesk.share import mail
+
+    return mail
 
 POLL_MS = 60_000
 _EVERY = {"weekly": N_("every week"), "monthly": N_("every month"), "daily": N_("every day")}
@@ -199,7 +209,7 @@ class DeliveriesBox(QGroupBox):
         self.smtp_port.setRange(1, 65535)
         self.smtp_port.setValue(465)
         self.smtp_security.currentIndexChanged.connect(
-            lambda: self.smtp_port.setValue(mail.DEFAULT_PORTS[self.smtp_security.currentData()])
+            lambda: self.smtp_port.setValue(_mail().DEFAULT_PORTS[self.smtp_security.currentData()])
         )
         self.smtp_user = QLineEdit()
         self.smtp_password = QLineEdit()
@@ -233,7 +243,9 @@ class DeliveriesBox(QGroupBox):
         buttons.addWidget(self.smtp_save)
         buttons.addWidget(self.smtp_test)
         form.addRow(buttons)
-        self._load_smtp()
+        # Filled in when the box is first shown: reading the settings brings the mail and
+        # keyring stacks, which the window need not wait for before it is painted.
+        self._smtp_loaded = False
         return box
 
     def _choose_cafile(self) -> None:
@@ -446,9 +458,15 @@ class DeliveriesBox(QGroupBox):
 
     # -- the mail server -----------------------------------------------------------------
 
+    def showEvent(self, event: Any) -> None:
+        if not self._smtp_loaded:
+            self._smtp_loaded = True
+            self._load_smtp()
+        super().showEvent(event)
+
     def _load_smtp(self) -> None:
         try:
-            settings = mail.load_settings(self.home)
+            settings = _mail().load_settings(self.home)
         except CmdeskError as exc:
             self.last_error = exc.message
             return
@@ -464,7 +482,7 @@ class DeliveriesBox(QGroupBox):
         self.smtp_cafile.setText(settings.cafile)
 
     def _smtp_settings(self) -> mail.SmtpSettings:
-        return mail.SmtpSettings(
+        return _mail().SmtpSettings(
             host=self.smtp_host.text(),
             port=self.smtp_port.value(),
             security=self.smtp_security.currentData(),
@@ -481,9 +499,9 @@ class DeliveriesBox(QGroupBox):
             settings = self._smtp_settings()
             password = self.smtp_password.text()
             if settings.username and password:
-                store = self._senders().passwords or mail.password_store()
+                store = self._senders().passwords or _mail().password_store()
                 store.set(settings.secret_name, password)
-            mail.save_settings(self.home, settings)
+            _mail().save_settings(self.home, settings)
         except CmdeskError as exc:
             report(exc)
             return
@@ -502,9 +520,9 @@ class DeliveriesBox(QGroupBox):
         def work(ctx: Any) -> str:
             password = typed
             if settings.username and not password:
-                store = senders.passwords or mail.password_store()
-                password = mail.password_for(settings, store)
-            return mail.check_connection(settings, password)
+                store = senders.passwords or _mail().password_store()
+                password = _mail().password_for(settings, store)
+            return _mail().check_connection(settings, password)
 
         def done(said: str) -> None:
             text = _("The mail server accepts cmdesk: {server} ({said}).").format(
