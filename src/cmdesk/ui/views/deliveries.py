@@ -63,6 +63,7 @@ def _mail() -> Any:
 
     return mail
 
+
 POLL_MS = 60_000
 _EVERY = {"weekly": N_("every week"), "monthly": N_("every month"), "daily": N_("every day")}
 _DAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
@@ -482,16 +483,20 @@ class DeliveriesBox(QGroupBox):
         self.smtp_cafile.setText(settings.cafile)
 
     def _smtp_settings(self) -> mail.SmtpSettings:
-        return _mail().SmtpSettings(
-            host=self.smtp_host.text(),
-            port=self.smtp_port.value(),
-            security=self.smtp_security.currentData(),
-            username=self.smtp_user.text(),
-            from_address=self.smtp_from.text(),
-            from_name=self.smtp_from_name.text(),
-            reply_to=self.smtp_reply_to.text(),
-            cafile=self.smtp_cafile.text(),
-        ).validated()
+        return (
+            _mail()
+            .SmtpSettings(
+                host=self.smtp_host.text(),
+                port=self.smtp_port.value(),
+                security=self.smtp_security.currentData(),
+                username=self.smtp_user.text(),
+                from_address=self.smtp_from.text(),
+                from_name=self.smtp_from_name.text(),
+                reply_to=self.smtp_reply_to.text(),
+                cafile=self.smtp_cafile.text(),
+            )
+            .validated()
+        )
 
     def save_smtp(self) -> None:
         report = failure_reporter(self, _("The mail server was not saved"))
