@@ -85,3 +85,24 @@ def test_decide_dialog_needs_a_name(qtbot, ws: Workspace, sample: Sample) -> Non
     assert dialog.recorded
     assert ws.posts.get(sample.sales).state is PostState.CHANGES_REQUESTED
     assert ws.posts.history(sample.sales)[-1].detail.startswith("by phone, recorded by")
+
+
+def test_pack_dialog_writes_through_the_task_pool_when_it_has_one(
+    qtbot, ws: Workspace, sample: Sample, tmp_path: Path
+) -> None:
+    """In the app the pack is written off the GUI thread (a PDF with photos takes most of
+    a second); a failure is said in the dialog, which stays open."""
+    from cmdesk.ui.tasks import SyncTaskManager
+
+    tasks = SyncTaskManager()
+    started: list[str] = []
+    tasks.task_started.connect(lambda handle: started.append(handle.label))
+    dialog = PackDialog(ws, None, tasks)
+    qtbot.addWidget(dialog)
+    dialog.pdf.setChecked(True)
+    dialog.save(tmp_path / "missing-folder" / "pack.pdf")
+    assert started == ["Writing the approval pack"] and dialog.saved is None
+    assert dialog.error.text() and dialog.save_button.isEnabled()
+    dialog.save(tmp_path / "pack.pdf")
+    assert dialog.saved == tmp_path / "pack.pdf" and dialog.result() == 1
+    assert (tmp_path / "pack.pdf").read_bytes().startswith(b"%PDF")

@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
             return
         from cmdesk.ui.dialogs.approval import export_approval_pack
 
-        path = export_approval_pack(self, self.workspace)
+        path = export_approval_pack(self, self.workspace, self.tasks)
         if path is not None:
             self._status_message(_("Approval pack written to {path}.").format(path=path))
 

@@ -41,6 +41,7 @@ from cmdesk.core.publication import channel_name
 from cmdesk.i18n import LANGUAGES, _, format_when
 from cmdesk.share.approval import export_pack, read_decisions_file
 from cmdesk.store.workspace import Workspace
+from cmdesk.ui.tasks import TaskManager
 
 _MARKS = {
     Outcome.APPLY: "✔",
@@ -77,9 +78,12 @@ def _either(
 class PackDialog(QDialog):
     """The posts in review, all ticked; the format; Save."""
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ws: Workspace, parent: QWidget | None = None, tasks: TaskManager | None = None
+    ) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.tasks = tasks
         self.saved: Path | None = None
         profile = ws.profile()
         self.setWindowTitle(_("Approval pack for {client}").format(client=profile.name))
@@ -150,11 +154,33 @@ class PackDialog(QDialog):
             if not chosen:
                 return
             path = Path(chosen)
-        try:
-            export_pack(self.ws, path, fmt, ids)
-        except CmdeskError as exc:
-            self.error.setText(exc.message)
+        if self.tasks is None:
+            try:
+                export_pack(self.ws, path, fmt, ids)
+            except CmdeskError as exc:
+                self.error.setText(exc.message)
+                return
+            self._saved(path)
             return
+        # A PDF of twenty posts with photos takes most of a second: off the GUI thread.
+        ws, target = self.ws, path
+        self.save_button.setEnabled(False)
+        self.error.setText(_("Writing the pack…"))
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            self.error.setText(exc.message if isinstance(exc, CmdeskError) else str(exc))
+
+        self.tasks.run(
+            _("Writing the approval pack"),
+            lambda ctx: export_pack(ws, target, fmt, ids),
+            lambda _result: self._saved(target),
+            failed,
+            write=True,  # the activity log says which posts went into which pack
+            cancellable=False,
+        )
+
+    def _saved(self, path: Path) -> None:
         self.saved = path
         self.accept()
 
@@ -314,9 +340,12 @@ class DecideDialog(QDialog):
 # -- what the posts view and the main window call -------------------------------------------------
 
 
-def export_approval_pack(parent: QWidget | None, ws: Workspace) -> Path | None:
-    """Ask which posts and which format, write the pack; the path written, or None."""
-    dialog = PackDialog(ws, parent)
+def export_approval_pack(
+    parent: QWidget | None, ws: Workspace, tasks: TaskManager | None = None
+) -> Path | None:
+    """Ask which posts and which format, write the pack (on `tasks`' writer thread when
+    given); the path written, or None."""
+    dialog = PackDialog(ws, parent, tasks)
     dialog.exec()
     return dialog.saved
 
