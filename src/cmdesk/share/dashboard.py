@@ -26,6 +26,7 @@ from cmdesk.core.segments import SEGMENT_LABELS
 from cmdesk.i18n import N_, current_language, translations
 from cmdesk.share.charts import LIGHT, MAIN, PALETTE, SENTIMENT_COLOURS, Chart, Series
 from cmdesk.share.charts import chart as draw_chart
+from cmdesk.share.document import babel_locale
 from cmdesk.store import indicators
 from cmdesk.store.workspace import Workspace
 
@@ -53,7 +54,7 @@ class Words:
         self.language = language or current_language()
         self.tr: gettext.NullTranslations = translations(self.language)
         self.t = self.tr.gettext
-        self.locale = "fr_FR" if self.language.startswith("fr") else "en_GB"
+        self.locale = babel_locale(self.language)
 
     def n(self, value: float) -> str:
         return str(format_decimal(value, locale=self.locale))

@@ -20,7 +20,7 @@ from cmdesk.core.digest import Digest, FeedbackItem, Issue, build, short, subjec
 from cmdesk.core.interactions import CHANNEL_LABELS, TYPE_LABELS, Team
 from cmdesk.core.periods import Period
 from cmdesk.i18n import N_, translations
-from cmdesk.share.document import html_to_pdf, pdf_safe, table
+from cmdesk.share.document import babel_locale, html_to_pdf, pdf_safe, table, write_file
 from cmdesk.share.tables import write_table
 from cmdesk.store.exports import Column, Rows
 from cmdesk.store.feedback import received, topic_queries
@@ -75,7 +75,7 @@ class _Writer:
         self.doc = doc
         self.tr: gettext.NullTranslations = translations(doc.language)
         self.t = self.tr.gettext
-        self.locale = "fr_FR" if doc.language == "fr" else "en_GB"
+        self.locale = babel_locale(doc.language)
 
     def title(self) -> str:
         doc = self.doc
@@ -279,8 +279,4 @@ def export(doc: DigestDocument, path: Path, fmt: str) -> Path:
     if fmt in ("csv", "xlsx"):
         write_table(item_rows(doc), path, fmt, headings=_Writer(doc).t)
         return path
-    data = to_pdf(doc) if fmt == "pdf" else to_html(doc).encode("utf-8")
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    partial.replace(path)
-    return path
+    return write_file(path, to_pdf(doc) if fmt == "pdf" else to_html(doc).encode("utf-8"))

@@ -13,6 +13,26 @@ from __future__ import annotations
 import html
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    """Write a document through a temporary file beside it: an export that fails (a full
+    disk, a crash) leaves no half-written document behind, nor replaces a good one."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale documents are formatted in: French or English (British dates)."""
+    return "fr_FR" if language.startswith("fr") else "en_GB"
 
 
 def rgb(colour: str, default: str = "0072B2") -> tuple[int, int, int]:

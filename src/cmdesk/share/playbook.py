@@ -23,7 +23,7 @@ from cmdesk.core.escalation import format_target
 from cmdesk.core.interactions import TEAM_KIND_LABELS, TYPE_LABELS
 from cmdesk.core.playbook import SECTION_LABELS, PlaybookDocument
 from cmdesk.i18n import N_, _
-from cmdesk.share.document import html_to_pdf, table
+from cmdesk.share.document import html_to_pdf, table, write_file
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -158,9 +158,4 @@ def to_pdf(doc: PlaybookDocument) -> bytes:
 def export(doc: PlaybookDocument, path: Path, fmt: str) -> Path:
     """Write the playbook to `path` (through a temporary file: a failed export leaves no
     half-written document behind)."""
-    data = to_pdf(doc) if fmt == "pdf" else to_html(doc).encode("utf-8")
-    path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
-    return path
+    return write_file(path, to_pdf(doc) if fmt == "pdf" else to_html(doc).encode("utf-8"))

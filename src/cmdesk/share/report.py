@@ -37,7 +37,7 @@ from cmdesk.core.periods import Period
 from cmdesk.i18n import N_
 from cmdesk.share.charts import LIGHT, Chart
 from cmdesk.share.dashboard import Words, chart_specs
-from cmdesk.share.document import pdf_safe, rgb, table
+from cmdesk.share.document import pdf_safe, rgb, table, write_file
 from cmdesk.store import indicators
 from cmdesk.store.feedback import received
 from cmdesk.store.workspace import Workspace
@@ -480,9 +480,5 @@ def _link(label: str, url: str) -> str:
 
 def export(doc: ReportDocument, path: Path, fmt: str, template_dir: Path | None = None) -> Path:
     """Write the report (through a temporary file: nothing half-written is left)."""
-    path = Path(path)
     data = to_pdf(doc) if fmt == "pdf" else to_html(doc, template_dir).encode("utf-8")
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    partial.replace(path)
-    return path
+    return write_file(path, data)

@@ -46,10 +46,6 @@ class Rows:
     count: int  # how many rows will come (for progress)
 
 
-def _zone(ws: Workspace) -> ZoneInfo:
-    return ws.profile().zone
-
-
 def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     return None if value is None else value.astimezone(zone)
 
@@ -88,7 +84,7 @@ def mentions(ws: Workspace, flt: MentionFilter | None = None) -> Rows:
     flt = flt or MentionFilter()
     sql, params = ws.mentions.select_sql(_MENTION_SQL, flt)
     count = ws.mentions.count(flt)
-    zone = _zone(ws)
+    zone = ws.profile().zone
 
     def rows() -> Iterator[Sequence[Any]]:
         db = connect(ws.path, readonly=True)
@@ -131,7 +127,7 @@ INTERACTION_COLUMNS = (
 def interactions(ws: Workspace, flt: InteractionFilter | None = None, text: str = "") -> Rows:
     flt = flt or InteractionFilter()
     found = [i for i, _at in inbox.ids(ws, flt, text, limit=None)]
-    zone = _zone(ws)
+    zone = ws.profile().zone
     teams = {t.id: t.name for t in ws.teams.all()}
 
     def rows() -> Iterator[Sequence[Any]]:
@@ -188,7 +184,7 @@ POST_COLUMNS = (
 
 
 def posts(ws: Workspace, state: PostState | None = None) -> Rows:
-    zone = _zone(ws)
+    zone = ws.profile().zone
     found = ws.posts.ids(state)
 
     def rows() -> Iterator[Sequence[Any]]:
@@ -226,7 +222,7 @@ CONTACT_COLUMNS = (
 
 def contacts(ws: Workspace) -> Rows:
     """Every contact except those erased on request (nothing personal is left of them)."""
-    zone = _zone(ws)
+    zone = ws.profile().zone
     people = ws.contacts.all()
     counts = inbox.interaction_counts(ws)
 

@@ -56,10 +56,6 @@ def compute(ws: Workspace, period: Period) -> Indicators:
             return int(db.execute(sql, params).fetchone()[0])
 
         in_range = "SELECT count(*) FROM mention WHERE id >= ? AND id < ?"
-        per_day = [
-            total(in_range, (start, end))
-            for start, end in zip(starts, [*starts[1:], high], strict=True)
-        ]
         by_topic = (
             "SELECT t.name, count(*) FROM mention_topic mt JOIN topic t ON t.id = mt.topic_id "
             "WHERE mt.mention_id >= ? AND mt.mention_id < ? GROUP BY t.name"
@@ -67,17 +63,31 @@ def compute(ws: Workspace, period: Period) -> Indicators:
         by_sentiment = (
             "SELECT sentiment, count(*) FROM mention WHERE id >= ? AND id < ? GROUP BY sentiment"
         )
-        sources: Counter[str] = Counter()
-        for names, count in db.execute(
-            "SELECT source, count(*) FROM mention WHERE id >= ? AND id < ? GROUP BY source",
-            (low, high),
-        ):
-            for name in names.split(SOURCE_SEPARATOR):
-                sources[name] += count
 
         def day_of(mention_id: int) -> int:
             return bisect.bisect_right(starts, mention_id) - 1
 
+        # The period's mentions read once: per day, per source, per tone, negative per day.
+        mentions = db.execute(
+            "SELECT id, source, sentiment FROM mention WHERE id >= ? AND id < ?", (low, high)
+        ).fetchall()
+        days_of = [day_of(mention_id) for mention_id, _names, _tone in mentions]
+        per_day_count = Counter(days_of)
+        per_day = [per_day_count.get(n, 0) for n in range(len(days))]
+        sources: Counter[str] = Counter()
+        tones: Counter[str] = Counter()
+        negative_days: Counter[int] = Counter()
+        for (_id, names, tone), day in zip(mentions, days_of, strict=True):
+            tones[tone] += 1
+            if tone == "negative":
+                negative_days[day] += 1
+            sources.update(names.split(SOURCE_SEPARATOR))
+        top_sources = {name for name, _count in sources.most_common(TOP_SERIES)}
+        source_days: dict[str, Counter[int]] = {name: Counter() for name in top_sources}
+        for (_id, names, _tone), day in zip(mentions, days_of, strict=True):
+            for name in names.split(SOURCE_SEPARATOR):
+                if name in top_sources:
+                    source_days[name][day] += 1
         topic_days: dict[str, Counter[int]] = {}
         for name, mention_id in db.execute(
             "SELECT t.name, mt.mention_id FROM mention_topic mt JOIN topic t "
@@ -85,22 +95,7 @@ def compute(ws: Workspace, period: Period) -> Indicators:
             (low, high),
         ):
             topic_days.setdefault(name, Counter())[day_of(mention_id)] += 1
-        top_sources = {name for name, _count in sources.most_common(TOP_SERIES)}
-        source_days: dict[str, Counter[int]] = {name: Counter() for name in top_sources}
-        for mention_id, names in db.execute(
-            "SELECT id, source FROM mention WHERE id >= ? AND id < ?", (low, high)
-        ):
-            for name in names.split(SOURCE_SEPARATOR):
-                if name in top_sources:
-                    source_days[name][day_of(mention_id)] += 1
-        negative_ids = [
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM mention WHERE id >= ? AND id < ? AND sentiment = 'negative'",
-                (low, high),
-            )
-        ]
-        negative_days = Counter(day_of(i) for i in negative_ids)
+        topics_now = {name: sum(counted_days.values()) for name, counted_days in topic_days.items()}
         alerts_sql = "SELECT count(*) FROM alert WHERE raised_at >= ? AND raised_at < ?"
         notable_mentions = db.execute(
             "SELECT id, title, url, sentiment_reason, substr(text, 1, 4000) FROM mention "
@@ -141,11 +136,8 @@ def compute(ws: Workspace, period: Period) -> Indicators:
             "AND published_at >= ? AND published_at < ? GROUP BY channel"
         )
         figures = {
-            "topics": (counted(by_topic, (low, high)), counted(by_topic, (low_before, low))),
-            "sentiment": (
-                counted(by_sentiment, (low, high)),
-                counted(by_sentiment, (low_before, low)),
-            ),
+            "topics": (topics_now, counted(by_topic, (low_before, low))),
+            "sentiment": (dict(tones), counted(by_sentiment, (low_before, low))),
             "types": (counted(by_type, span), counted(by_type, span_before)),
             "posts": (counted(published, span), counted(published, span_before)),
         }

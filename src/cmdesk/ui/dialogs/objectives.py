@@ -40,6 +40,7 @@ from cmdesk.core.networks import network_name
 from cmdesk.core.objectives import FIGURE_LABELS, METRIC_LABELS, Progress, checked
 from cmdesk.core.periods import Period, month
 from cmdesk.i18n import _, current_language
+from cmdesk.share.document import babel_locale
 from cmdesk.store.figures import FigureImport
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.tasks import TaskContext, TaskManager
@@ -342,7 +343,7 @@ class FiguresDialog(QDialog):
         top.addWidget(add_row)
         layout.addLayout(top)
         self.table = QTableWidget(0, 12)
-        locale = "fr_FR" if current_language() == "fr" else "en_GB"
+        locale = babel_locale(current_language())
         self.table.setHorizontalHeaderLabels(
             [format_date(date(2000, m, 1), "MMM", locale=locale) for m in range(1, 13)]
         )

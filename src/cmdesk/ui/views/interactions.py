@@ -52,7 +52,7 @@ from cmdesk.ui.widgets.canned_replies import attach_reply_picker
 from cmdesk.ui.widgets.feedback import EmptyState, failure_reporter, run_write
 from cmdesk.ui.widgets.fields import choice_box
 from cmdesk.ui.widgets.interaction_pane import InteractionPane
-from cmdesk.ui.widgets.lists import list_table, search_bar, search_timer
+from cmdesk.ui.widgets.lists import list_table, search_bar, search_timer, show_rows
 from cmdesk.ui.widgets.tone_panel import TonePanel
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -324,11 +324,7 @@ class InteractionsView(QWidget):
             self.pane.show_interaction(None)
             self.count_label.setText("")
             return
-        self.list_stack.setCurrentWidget(self.table)
-        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
-        self.count_label.setText(_("{count} shown").format(count=f"{rows}{more}"))
-        found = self.model.row_of(keep) if keep is not None else None
-        self.table.selectRow(found if found is not None else min(max(row, 0), rows - 1))
+        show_rows(self, rows, keep, row)
 
     def _show_empty(self) -> None:
         self.list_stack.setCurrentWidget(self.empty)

@@ -35,7 +35,7 @@ from cmdesk.store.workspace import Workspace
 from cmdesk.ui.models.posts import PostListModel, post_summary
 from cmdesk.ui.tasks import TaskManager
 from cmdesk.ui.widgets.feedback import EmptyState, confirm_deletion, run_write
-from cmdesk.ui.widgets.lists import list_table, search_bar, search_timer
+from cmdesk.ui.widgets.lists import list_table, search_bar, search_timer, show_rows
 from cmdesk.ui.widgets.post_pane import PostPane
 
 S = PostState
@@ -175,11 +175,7 @@ class PostList(QWidget):
             self._show(None)
             self.count_label.setText("")
             return
-        self.list_stack.setCurrentWidget(self.table)
-        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
-        self.count_label.setText(_("{count} shown").format(count=f"{rows}{more}"))
-        found = self.model.row_of(keep) if keep is not None else None
-        self.table.selectRow(found if found is not None else min(max(row, 0), rows - 1))
+        show_rows(self, rows, keep, row)
 
     def _show_empty(self) -> None:
         self.list_stack.setCurrentWidget(self.empty)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from cmdesk.i18n import _
 
 
 def view_bar(view: QWidget) -> tuple[QVBoxLayout, QHBoxLayout]:
@@ -63,3 +65,14 @@ def search_timer(view: QWidget, search: QLineEdit, apply: Callable[[], Any]) -> 
     timer.timeout.connect(apply)
     search.textChanged.connect(lambda _t: timer.start())
     return timer
+
+
+def show_rows(view: Any, rows: int, keep: int | None, row: int) -> None:
+    """A paged list's table with its count ("120+ shown" while more can be fetched) and a
+    row selected: `keep`'s when it is still listed, else the one at `row`. `view` has
+    `list_stack`, `table`, `model` (with `row_of`) and `count_label`."""
+    view.list_stack.setCurrentWidget(view.table)
+    more = "+" if view.model.canFetchMore(QModelIndex()) else ""
+    view.count_label.setText(_("{count} shown").format(count=f"{rows}{more}"))
+    found = view.model.row_of(keep) if keep is not None else None
+    view.table.selectRow(found if found is not None else min(max(row, 0), rows - 1))
