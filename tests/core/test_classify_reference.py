@@ -112,3 +112,15 @@ def test_fast_scan_gives_the_reference_cues(pieces: list[str], language: str) ->
     result = estimate(text, language=language)
     cues, score = _reference(text, language)
     assert (result.cues, result.score) == (cues, score)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=80), st.lists(st.sampled_from(list(".!?;:,()\n| ab1Z")), max_size=20))
+def test_words_and_marks_are_cut_as_the_pattern_cuts_them(text: str, extra: list[str]) -> None:
+    folded = classify._folded(text + "".join(extra) + text)
+    expected = [
+        classify._LINE_END if token == "\n" else token
+        for token in classify._SCAN_RE.findall(folded.decode("ascii"))
+    ]
+    assert classify._scan(folded) == expected
+    assert folded.decode("ascii") == fold(text + "".join(extra) + text)

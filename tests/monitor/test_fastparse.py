@@ -186,3 +186,42 @@ def test_every_corpus_file_the_fast_reader_takes_reads_as_feedparser_reads_it() 
 @example("a://b:///c")
 def test_links_are_fixed_as_feedparser_fixes_them(link: str) -> None:
     assert fastparse._urljoin("", link) == _urljoin("", link)
+
+
+_DAYS = ["Mon", "tue", "WED", "Thu", "Fri", "Sat", "Sun", "Xyz"]
+_MONTH_NAMES = ["Jan", "feb", "MAR", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.one_of(st.none(), st.sampled_from(_DAYS)),
+    st.integers(0, 39),
+    st.one_of(st.sampled_from(_MONTH_NAMES), st.just("Foo")),
+    st.integers(0, 9999),
+    st.tuples(st.integers(0, 29), st.integers(0, 69), st.integers(0, 69)),
+    st.one_of(
+        st.sampled_from(["GMT", "gmt", "UT", "UTC", "Z", "EST", "CEST", "+0000"]),
+        st.tuples(st.sampled_from("+-"), st.integers(0, 2999)).map(lambda z: f"{z[0]}{z[1]:04d}"),
+    ),
+    st.sampled_from(["{:02d}", "{:d}"]),
+)
+@example("Mon", 1, "Mar", 2026, (10, 0, 0), "GMT", "{:02d}")
+@example("Mon", 30, "Feb", 2026, (10, 0, 0), "GMT", "{:02d}")
+@example(None, 1, "Jan", 1, (0, 0, 0), "+0100", "{:02d}")
+def test_plain_rfc822_dates_read_as_feedparser_reads_them(
+    day_name: str | None,
+    day: int,
+    month: str,
+    year: int,
+    clock: tuple[int, int, int],
+    zone: str,
+    day_format: str,
+) -> None:
+    from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]
+
+    hour, minute, second = clock
+    text = (
+        f"{day_name + ', ' if day_name else ''}{day_format.format(day)} {month} {year:04d} "
+        f"{hour:02d}:{minute:02d}:{second:02d} {zone}"
+    )
+    assert fastparse._date(text) == _parse_date(text)

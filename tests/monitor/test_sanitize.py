@@ -203,6 +203,8 @@ def _text_by_patterns(text: str) -> str:
         max_size=40,
     ).map("".join)
 )
+@example("<b>a   b     c</b>")  # runs of three and five spaces: halving needs more than one pass
+@example("<p>a \u00a0  b\t\tc</p>")
 def test_text_whitespace_matches_the_patterns(text: str) -> None:
     assert html_to_text(text, sanitised=True) == _text_by_patterns(text)
 

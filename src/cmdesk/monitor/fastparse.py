@@ -19,6 +19,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]
@@ -144,7 +145,36 @@ def _link_value(value: str) -> str:
 
 
 def _date(value: str) -> time.struct_time | None:
-    return _parse_date(value) if value else None
+    if not value:
+        return None
+    plain = _RFC822_RE.match(value)
+    if plain is not None:
+        try:
+            return _rfc822(plain)
+        except (ValueError, OverflowError):
+            pass  # a 30 February: feedparser's other readers have their say
+    return _parse_date(value)
+
+
+# The date of nearly every RSS item ("Mon, 09 Mar 2026 10:00:00 GMT"), read as feedparser's
+# RFC 822 reader reads it (its first reader, W3C dates, takes nothing that starts like
+# this) at half the cost: property-tested against feedparser.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_RFC822_RE = re.compile(
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun), )?(\d\d?) "
+    rf"({'|'.join(_MONTHS)}) (\d{{4}}) (\d\d):(\d\d):(\d\d) (gmt|ut|utc|z|[+-]\d{{4}})\Z",
+    re.IGNORECASE,
+)
+
+
+def _rfc822(match: re.Match[str]) -> time.struct_time:
+    day, month, year, hour, minute, second, zone = match.groups()
+    number = _MONTHS.index(month.lower()) + 1
+    stamp = datetime(int(year), number, int(day), int(hour), int(minute), int(second))
+    if zone[0] in "+-":
+        sign = -1 if zone[0] == "-" else 1
+        stamp -= timedelta(hours=sign * int(zone[1:3]), minutes=sign * int(zone[3:]))
+    return stamp.utctimetuple()
 
 
 def _childless(element: ET.Element) -> None:

@@ -63,18 +63,21 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _ROOTED = r"/(?![/.])(?:[A-Za-z0-9_~!$()*+,;=:@%-]|\.(?![./])|/(?![/.]))*"
 _ROOTED_RE = re.compile(_ROOTED + r"\Z")
 _ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?=/|\Z)")
-# The same attributes split in two: plain rooted paths, given their origin by a template
-# (no Python call per link), and the others except plain http(s) addresses, which
-# resolving leaves as they are.
-_ROOTED_ATTR_RE = re.compile(r'(\s(?:href|src)=")(' + _ROOTED + ')"')
-_OTHER_ATTR_RE = re.compile(r'(\s(?:href|src)=")(?!https?://)([^"]*)"')
+# The same attributes split in two: plain rooted paths, given their origin without
+# parsing, and the others except plain http(s) addresses, which resolving leaves as they
+# are. The sanitiser writes each attribute after one space: a pattern that starts with
+# ' href="' is searched for as a literal instead of being tried at every character
+# (which cost more than the sanitising itself).
+_ADDRESS_ATTRS = (' href="', ' src="')
+_ROOTED_ATTR_RE = {start: re.compile(f'({start})({_ROOTED})"') for start in _ADDRESS_ATTRS}
+_OTHER_ATTR_RE = {start: re.compile(f'({start})(?!https?://)([^"]*)"') for start in _ADDRESS_ATTRS}
 _BLOCK_END_RE = re.compile(
     r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|blockquote|pre|dt|dd|figcaption|table)\s*>",
     re.IGNORECASE,
 )
 _TAG_RE = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 _SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
-_ODD_SPACE_RE = re.compile(r"[\t\r\f\v\u00a0]")
+_ODD_SPACES = ("\t", "\r", "\f", "\v", "\u00a0")
 _LINES_RE = re.compile(r"\n\s*\n+")
 
 
@@ -97,9 +100,15 @@ def sanitize_html(text: str, base_url: str | None = None) -> str:
     base = base_url if _absolute(base_url) else None
     origin_match = _ORIGIN_RE.match(base) if base else None
     origin = origin_match.group(0) if origin_match else None
-    if origin is not None:  # characters a template would read: none (_ORIGIN_RE)
-        first = _ROOTED_ATTR_RE.sub(rf'\g<1>{origin}\g<2>"', first)
-    rewritten = _OTHER_ATTR_RE.sub(lambda m: _resolve(m, base, origin), first)
+    rewritten = first
+    for start in _ADDRESS_ATTRS:
+        if start not in rewritten:
+            continue
+        if origin is not None:
+            rewritten = _ROOTED_ATTR_RE[start].sub(lambda m: f'{m[1]}{origin}{m[2]}"', rewritten)
+        absolute = rewritten.count(f"{start}http://") + rewritten.count(f"{start}https://")
+        if rewritten.count(start) > absolute:
+            rewritten = _OTHER_ATTR_RE[start].sub(lambda m: _resolve(m, base, origin), rewritten)
     if "<img" not in rewritten:
         # The allowlist's output, at most with relative addresses made absolute http(s)
         # ones, escaped, in place: nothing a second cleaning would change.
@@ -142,10 +151,14 @@ def html_to_text(text: str, *, sanitised: bool = False) -> str:
     marked = _BLOCK_END_RE.sub("\n", text[:MAX_HTML])
     stripped = _TAG_RE.sub("", marked) if sanitised else _TEXT.clean(marked)
     plain = html.unescape(stripped)
-    # Runs of spaces become one. Replacing every single space by itself cost more than
-    # the rest of the extraction: only a text with a run or another blank needs it.
-    if "  " in plain or _ODD_SPACE_RE.search(plain):
+    # Runs of blanks become one space. The pattern replaces every single space by itself
+    # (more than the rest of the extraction costs): only a text with another blank than
+    # a space needs it, runs of spaces alone are halved until none is left.
+    if any(blank in plain for blank in _ODD_SPACES):
         plain = _SPACES_RE.sub(" ", plain)
+    else:
+        while "  " in plain:
+            plain = plain.replace("  ", " ")
     # The space left on either side of a line end goes (a pattern that may start with a
     # space is tried at every space), then runs of blank lines become one.
     if "\n" in plain:
