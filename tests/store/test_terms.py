@@ -8,6 +8,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cmdesk.core.classify import scan
 from cmdesk.store.mentions import entry_terms, terms_of
 
 
@@ -45,4 +46,27 @@ def test_words_match_the_plain_definition(text: str) -> None:
 def test_an_entrys_words_are_its_terms(title: str, author: str, text: str) -> None:
     assert set(entry_terms(title, author, text).split()) == set(
         _by_category(f"{title} {author} {text}")
+    )
+
+
+_latin = st.text(st.characters(max_codepoint=0x17F), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(_latin, st.text(max_size=40)),
+    st.one_of(_latin, st.text(max_size=10)),
+    st.one_of(
+        _latin,
+        st.text(max_size=80),
+        st.text(st.sampled_from("abé çÀ.,\n1"), min_size=2990, max_size=3010),
+    ),
+)
+@example("Déçue: ÉLAN ª¹", "Léa", "Colis (jamais) reçu!\nBon. «x» ß æ µ")
+@example("Plain title", "Bob", "plain text.\n42 words")
+@example("x" * 999, "", "a " * 1499 + "zz")  # the classifier stops before the end of the text
+def test_the_classifiers_words_give_the_same_terms(title: str, author: str, text: str) -> None:
+    scanned = scan(f"{title}. {text}")
+    assert set(entry_terms(title, author, text, scanned=scanned).split()) == set(
+        entry_terms(title, author, text).split()
     )

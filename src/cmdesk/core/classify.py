@@ -162,10 +162,21 @@ def detect_language(tokens: list[str]) -> str:
     return ""
 
 
-def estimate(text: str, language: str | None = None) -> Estimate:
-    """Sentiment from the words and emoji of `text`; `language` skips detection."""
+def scan(text: str) -> list[str]:
+    """The folded words and clause marks estimate(text) reads (MARKS are the marks)."""
+    return _scan(_folded(text[:MAX_CHARS]))
+
+
+MARKS = frozenset({_LINE_END, *_CLAUSE_MARKS})
+
+
+def estimate(
+    text: str, language: str | None = None, *, scanned: list[str] | None = None
+) -> Estimate:
+    """Sentiment from the words and emoji of `text`; `language` skips detection;
+    `scanned` is scan(text) when the caller has it already."""
     text = text[:MAX_CHARS]
-    tokens = _scan(_folded(text))
+    tokens = _scan(_folded(text)) if scanned is None else scanned
     lang = language if language is not None else detect_language(tokens)
     langs = (lang,) if lang in _PHRASES else tuple(_PHRASES)
     negators, boosts = _rules(langs)

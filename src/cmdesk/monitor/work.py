@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cmdesk.core.classify import estimate
+from cmdesk.core.classify import estimate, scan
 from cmdesk.core.monitoring import IncomingEntry
 from cmdesk.monitor.parse import FeedError, ParsedEntry, parse_feed
 from cmdesk.store.mentions import entry_keys, entry_terms
@@ -26,7 +26,9 @@ class ParseResult:
 
 
 def _incoming(entry: ParsedEntry) -> IncomingEntry:
-    guess = estimate(f"{entry.title}. {entry.text}")
+    classified = f"{entry.title}. {entry.text}"
+    scanned = scan(classified)
+    guess = estimate(classified, scanned=scanned)
     # The keys and words are what the writer would otherwise compute, in the one thread
     # all results go through.
     return IncomingEntry(
@@ -42,7 +44,7 @@ def _incoming(entry: ParsedEntry) -> IncomingEntry:
         sentiment=guess.sentiment,
         sentiment_reason=guess.reason,
         keys=entry_keys(entry.url, entry.title),
-        terms=entry_terms(entry.title, entry.author, entry.text),
+        terms=entry_terms(entry.title, entry.author, entry.text, scanned=scanned),
     )
 
 
