@@ -1,0 +1,99 @@
+"""What one feed entry costs a refresh's parsing worker, step by step.
+
+The machine's speed drifts by a third from one minute to the next (shared cores), which
+hides a 10 % change in the refresh benchmark. Instruction counts do not drift: with
+`--instructions` each step runs under valgrind's cachegrind (when installed) and the
+instructions per entry are printed, repeatable to 0.1 %. Without it, CPU time per entry
+(best of several runs) is printed. Same feeds as bench/refresh.py.
+
+Run with `python bench/parse_cost.py [--instructions]`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cmdesk.core.classify import estimate, scan
+from cmdesk.monitor.parse import parse_feed
+from cmdesk.monitor.work import parse_job
+from cmdesk.store.mentions import entry_keys, entry_terms
+from refresh import feed
+
+FEEDS = 24
+HEADERS = {"content-type": "application/rss+xml; charset=utf-8"}
+URL = "https://site.example/feed"
+
+
+def _steps() -> dict[str, Callable[[], object]]:
+    rng = random.Random(11)
+    bodies = [feed(rng, n) for n in range(FEEDS)]
+    entries = [e for b in bodies for e in parse_feed(b, url=URL, headers=HEADERS).entries]
+    scanned = [scan(f"{e.title}. {e.text}") for e in entries]
+    return {
+        "none": lambda: None,
+        "whole job": lambda: [parse_job(b, URL, HEADERS) for b in bodies],
+        "read and sanitise": lambda: [parse_feed(b, url=URL, headers=HEADERS) for b in bodies],
+        "classify": lambda: [estimate(f"{e.title}. {e.text}") for e in entries],
+        "search words": lambda: [
+            entry_terms(e.title, e.author, e.text, scanned=s)
+            for e, s in zip(entries, scanned, strict=True)
+        ],
+        "article keys": lambda: [entry_keys(e.url, e.title) for e in entries],
+    }
+
+
+ENTRIES = FEEDS * 50
+
+
+def _instructions(step: str) -> int:
+    run = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+         sys.executable, __file__, "--run", step],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
+    assert found, run.stderr[-500:]
+    return int(found.group(1).replace(",", ""))
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--run"]:
+        steps = _steps()
+        steps["whole job"]()  # imports and caches warm, as in a worker after its first feed
+        steps[sys.argv[2]]()
+        return
+    names = [n for n in _steps() if n != "none"]
+    if "--instructions" in sys.argv:
+        if shutil.which("valgrind") is None:
+            print("valgrind is not installed: run without --instructions")
+            return
+        base = _instructions("none")
+        print(f"Instructions per entry ({ENTRIES} entries, valgrind cachegrind):")
+        for name in names:
+            print(f"  {name:18s} {(_instructions(name) - base) / ENTRIES:10,.0f}")
+        return
+    steps = _steps()
+    steps["whole job"]()
+    print(f"CPU time per entry ({ENTRIES} entries, best of 5):")
+    for name in names:
+        best = min(_timed(steps[name]) for _ in range(5))
+        print(f"  {name:18s} {best / ENTRIES * 1e6:7.1f} µs")
+
+
+def _timed(step: Callable[[], object]) -> float:
+    started = time.process_time()
+    step()
+    return time.process_time() - started
+
+
+if __name__ == "__main__":
+    main()
