@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +68,32 @@ def _site(url: str) -> str:
         if host.startswith(prefix):
             return host[len(prefix) :]
     return host
+
+
+@dataclass
+class _NewRows:
+    """Rows of the mentions a refresh batch adds, written together: one statement run
+    over many rows costs a third less per row than one statement per row."""
+
+    index: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    sources: list[tuple[int, str, int, str, str]] = field(default_factory=list)
+
+    def write(self, db: sqlite3.Connection) -> None:
+        # Indexed here rather than by a row trigger, which cost three times as much
+        # (schema version 5): whatever inserts mentions must index them, before anything
+        # changes them (the update trigger removes what was indexed). Ids only grow within
+        # a batch, which FTS5 needs to keep its pending index in memory.
+        db.executemany(
+            "INSERT INTO mention_fts(rowid, title, text, author, source) VALUES (?, ?, ?, ?, ?)",
+            self.index,
+        )
+        db.executemany(
+            "INSERT INTO mention_source(source_id, guid, mention_id, link, seen_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            self.sources,
+        )
+        self.index.clear()
+        self.sources.clear()
 
 
 @dataclass(frozen=True)
@@ -277,10 +303,13 @@ class Mentions:
             pending.sort(key=lambda item: item[0])
             fresh: set[str] = set()
             seen_at = now.isoformat(timespec="seconds")
+            rows = _NewRows()
             for published, position, source_id, name, guid, entry in pending:
                 tally = counts[position]
                 assert tally is not None
-                mention_id = self._store_entry(db, source_id, name, guid, entry, published, seen_at)
+                mention_id = self._store_entry(
+                    db, rows, source_id, name, guid, entry, published, seen_at
+                )
                 if mention_id is None:
                     tally[1] += 1
                     continue
@@ -294,6 +323,7 @@ class Mentions:
                         else entry.terms
                     ).split()
                 )
+            rows.write(db)
             for name in names:
                 fresh.update(index_terms(name))
             # Most words are known already: asking SQLite about each one would cost more
@@ -318,6 +348,7 @@ class Mentions:
     def _store_entry(
         self,
         db: sqlite3.Connection,
+        rows: _NewRows,
         source_id: int,
         source_name: str,
         guid: str,
@@ -329,6 +360,7 @@ class Mentions:
         url, key, site = entry_keys(entry.url, entry.title) if entry.keys is None else entry.keys
         existing = self._same_article(db, url, key, site, published)
         if existing is not None:
+            rows.write(db)  # the article may be one of them, and _link changes it
             self._link(db, existing, source_id, source_name, guid, entry.url, seen_at)
             return None
         base = key_for(published)
@@ -358,19 +390,11 @@ class Mentions:
             ),
         )
         mention_id = int(cursor.lastrowid or 0)
-        # Indexed here rather than by a row trigger, which cost three times as much (schema
-        # version 5); whatever inserts mentions must index them. Ids only grow within a
-        # refresh batch, which FTS5 needs to keep its pending index in memory.
-        db.execute(
-            "INSERT INTO mention_fts(rowid, title, text, author, source) VALUES (?, ?, ?, ?, ?)",
+        rows.index.append(
             (mention_id, entry.title[:MAX_TITLE], entry.text[:MAX_TEXT], entry.author[:300],
-             source_name),
+             source_name)
         )  # fmt: skip
-        db.execute(
-            "INSERT INTO mention_source(source_id, guid, mention_id, link, seen_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (source_id, guid, mention_id, entry.url, seen_at),
-        )
+        rows.sources.append((source_id, guid, mention_id, entry.url, seen_at))
         return mention_id
 
     @staticmethod
