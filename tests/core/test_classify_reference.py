@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cmdesk.core import classify
@@ -124,3 +124,23 @@ def test_words_and_marks_are_cut_as_the_pattern_cuts_them(text: str, extra: list
     ]
     assert classify._scan(folded) == expected
     assert folded.decode("ascii") == fold(text + "".join(extra) + text)
+
+
+def _fold_by_translation(text: str) -> str:
+    """fold as first written: ligatures spelled out by one translation table."""
+    import unicodedata
+
+    table = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(table))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(list("œŒæÆßẞ’'é Éa")), st.characters()), max_size=40).map(
+        "".join
+    )
+)
+@example("L’équipe a fait une œuvre, Straße ÆSIR")
+def test_folding_spells_ligatures_out_as_the_table_did(text: str) -> None:
+    assert fold(text) == _fold_by_translation(text)

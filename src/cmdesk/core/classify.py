@@ -80,8 +80,10 @@ for _lang, _words in STOPWORDS.items():
 MAX_CHARS = 4000
 
 
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
-_LIGATURE_RE = re.compile("[œæß’]")
+# Spelled out before the accents go (encoding would drop them). The apostrophe of French
+# typography is in nearly every French text: replaced, not translated (a dict lookup per
+# character doubled the cost of classifying such a text).
+_LIGATURES = (("œ", "oe"), ("æ", "ae"), ("ß", "ss"), ("’", "'"))
 
 
 def fold(text: str) -> str:
@@ -94,8 +96,9 @@ def _folded(text: str) -> bytes:
     if text.isascii():  # what casefold() gives for ASCII, by a faster path
         return text.lower().encode("ascii")
     text = text.casefold()
-    if _LIGATURE_RE.search(text):  # translate() walks a dict per character: only if needed
-        text = text.translate(_LIGATURES)
+    for ligature, spelled in _LIGATURES:
+        if ligature in text:
+            text = text.replace(ligature, spelled)
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
 
 
