@@ -4,7 +4,7 @@ whole workspace as JSON, and a new client from such a file."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,12 +38,11 @@ from cmdesk.store.portable import export_workspace, import_workspace, read_expor
 from cmdesk.store.workspace import Workspace
 
 
-def _format(args: argparse.Namespace) -> str:
+def _format(args: argparse.Namespace, formats: Collection[str], hint: str) -> str:
+    """--format, else the --out file's ending; `hint` says which are allowed."""
     fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise UsageError(
-            _("Give --format csv, xlsx or json (or an --out file ending in one of them).")
-        )
+    if fmt not in formats:
+        raise UsageError(hint)
     return str(fmt)
 
 
@@ -82,7 +81,11 @@ def _rows(
 
 
 def cmd_export(args: argparse.Namespace, home: Home, out: Output) -> int:
-    fmt = _format(args)
+    fmt = _format(
+        args,
+        FORMATS,
+        _("Give --format csv, xlsx or json (or an --out file ending in one of them)."),
+    )
     target = Path(args.out).expanduser()
     with CLIENT.read(home, args) as ws:
         rows, used = _rows(args.kind, args, ws)
@@ -152,9 +155,11 @@ def cmd_handover(args: argparse.Namespace, home: Home, out: Output) -> int:
 
 def cmd_digest(args: argparse.Namespace, home: Home, out: Output) -> int:
     target = Path(args.out).expanduser()
-    fmt = args.format or target.suffix.lower().lstrip(".")
-    if fmt not in DIGEST_FORMATS:
-        raise UsageError(_("Give --format html, pdf, csv or xlsx (or an --out file ending so)."))
+    fmt = _format(
+        args,
+        DIGEST_FORMATS,
+        _("Give --format html, pdf, csv or xlsx (or an --out file ending so)."),
+    )
     with CLIENT.read(home, args) as ws:
         period = parse_period(args.period, utc_now(), ws.profile().zone)
         team = None
@@ -188,9 +193,9 @@ def cmd_digest(args: argparse.Namespace, home: Home, out: Output) -> int:
 
 def cmd_report(args: argparse.Namespace, home: Home, out: Output) -> int:
     target = Path(args.out).expanduser()
-    fmt = args.format or target.suffix.lower().lstrip(".")
-    if fmt not in REPORT_FORMATS:
-        raise UsageError(_("Give --format html or pdf (or an --out file ending so)."))
+    fmt = _format(
+        args, REPORT_FORMATS, _("Give --format html or pdf (or an --out file ending so).")
+    )
     notes = {
         part: Path(path).expanduser().read_text(encoding="utf-8")
         for part, path in (("recommendations", args.recommendations), ("plan", args.plan))

@@ -44,7 +44,8 @@ _SPACED_MARKS = [
     (mark.encode(), f" {_LINE_END if mark == chr(10) else mark} ".encode())
     for mark in _CLAUSE_MARKS
 ]
-_BREAKS = frozenset({"but", "mais", _LINE_END, *_CLAUSE_MARKS})
+MARKS = frozenset({_LINE_END, *_CLAUSE_MARKS})  # the tokens of scan() that are no words
+_BREAKS = MARKS | {"but", "mais"}
 # One pass for every scored emoji instead of a search per emoji.
 _EMOJI_RE = re.compile(
     "|".join(re.escape(e) for e in sorted(EMOJI, key=len, reverse=True) if EMOJI[e])
@@ -166,11 +167,8 @@ def detect_language(tokens: list[str]) -> str:
 
 
 def scan(text: str) -> list[str]:
-    """The folded words and clause marks estimate(text) reads (MARKS are the marks)."""
+    """The folded words and clause marks (MARKS) estimate(text) reads."""
     return _scan(_folded(text[:MAX_CHARS]))
-
-
-MARKS = frozenset({_LINE_END, *_CLAUSE_MARKS})
 
 
 def estimate(

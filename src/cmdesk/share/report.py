@@ -19,6 +19,7 @@ import base64
 import contextlib
 import html
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -410,9 +411,8 @@ def to_pdf(doc: ReportDocument) -> bytes:
     pdf.add_page()
     figures = [(f["label"], f["value"]) for f in text.figures()]
     write(
-        f"<h2>{e(labels['summary'])}</h2><ul>"
-        + "".join(f"<li>{e(line)}</li>" for line in text.summary())
-        + f"</ul><h3>{e(labels['numbers'])}</h3>"
+        _bullets(labels["summary"], (e(line) for line in text.summary()))
+        + f"<h3>{e(labels['numbers'])}</h3>"
         + table((labels["figure"], labels["value"]), figures, border=True)
     )
     # Charts, two a page, each with its numbers.
@@ -428,25 +428,24 @@ def to_pdf(doc: ReportDocument) -> bytes:
     parts = []
     if mentions:
         parts.append(
-            f"<h2>{e(labels['notable_mentions'])}</h2><ul>"
-            + "".join(
-                f"<li>{_link(m['title'], m['url'])}"
-                + (f" ({e(m['why'])})" if m["why"] else "")
-                + "</li>"
-                for m in mentions
+            _bullets(
+                labels["notable_mentions"],
+                (
+                    _link(m["title"], m["url"]) + (f" ({e(m['why'])})" if m["why"] else "")
+                    for m in mentions
+                ),
             )
-            + "</ul>"
         )
     if messages:
         parts.append(
-            f"<h2>{e(labels['notable_interactions'])}</h2><ul>"
-            + "".join(
-                f"<li>{e(m['kind'])} — « {e(m['text'][:300])} »"
-                + (f" {_link(labels['see_it'], m['url'])}" if m["url"] else "")
-                + "</li>"
-                for m in messages
+            _bullets(
+                labels["notable_interactions"],
+                (
+                    f"{e(m['kind'])} — « {e(m['text'][:300])} »"
+                    + (f" {_link(labels['see_it'], m['url'])}" if m["url"] else "")
+                    for m in messages
+                ),
             )
-            + "</ul>"
         )
     objectives = text.objectives()
     if objectives:
@@ -470,6 +469,11 @@ def to_pdf(doc: ReportDocument) -> bytes:
             parts.append(f"<h2>{e(labels[part])}</h2>{paragraphs}")
     write("".join(parts))
     return bytes(pdf.output())
+
+
+def _bullets(title: str, items: Iterable[str]) -> str:
+    """A heading and a list for the PDF's HTML (`items` are HTML already)."""
+    return f"<h2>{html.escape(title)}</h2><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
 def _link(label: str, url: str) -> str:

@@ -52,7 +52,13 @@ from cmdesk.ui.widgets.canned_replies import attach_reply_picker
 from cmdesk.ui.widgets.feedback import EmptyState, failure_reporter, run_write
 from cmdesk.ui.widgets.fields import choice_box
 from cmdesk.ui.widgets.interaction_pane import InteractionPane
-from cmdesk.ui.widgets.lists import list_table, search_bar, search_timer, show_rows
+from cmdesk.ui.widgets.lists import (
+    list_table,
+    search_bar,
+    search_timer,
+    select_listed,
+    show_rows,
+)
 from cmdesk.ui.widgets.tone_panel import TonePanel
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -399,12 +405,7 @@ class InteractionsView(QWidget):
             return
         if self.model.row_of(interaction_id) is None:
             self._reset_filters()
-        while self.model.row_of(interaction_id) is None and self.model.canFetchMore(QModelIndex()):
-            self.model.fetchMore(QModelIndex())
-        row = self.model.row_of(interaction_id)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+        if select_listed(self, interaction_id):
             self.table.setFocus()
 
     def _reset_filters(self) -> None:

@@ -35,7 +35,13 @@ from cmdesk.store.workspace import Workspace
 from cmdesk.ui.models.posts import PostListModel, post_summary
 from cmdesk.ui.tasks import TaskManager
 from cmdesk.ui.widgets.feedback import EmptyState, confirm_deletion, run_write
-from cmdesk.ui.widgets.lists import list_table, search_bar, search_timer, show_rows
+from cmdesk.ui.widgets.lists import (
+    list_table,
+    search_bar,
+    search_timer,
+    select_listed,
+    show_rows,
+)
 from cmdesk.ui.widgets.post_pane import PostPane
 
 S = PostState
@@ -207,12 +213,7 @@ class PostList(QWidget):
             self.search.clear()
             self.search.blockSignals(False)
             self._apply_filter()
-        while self.model.row_of(post_id) is None and self.model.canFetchMore(QModelIndex()):
-            self.model.fetchMore(QModelIndex())
-        row = self.model.row_of(post_id)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+        select_listed(self, post_id)
 
     # -- the selected post -------------------------------------------------------------------
 

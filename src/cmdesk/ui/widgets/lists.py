@@ -76,3 +76,16 @@ def show_rows(view: Any, rows: int, keep: int | None, row: int) -> None:
     view.count_label.setText(_("{count} shown").format(count=f"{rows}{more}"))
     found = view.model.row_of(keep) if keep is not None else None
     view.table.selectRow(found if found is not None else min(max(row, 0), rows - 1))
+
+
+def select_listed(view: Any, item_id: int) -> bool:
+    """Select `item_id` in a paged list, fetching pages until it is listed (or none is
+    left), and scroll to it. `view` has `table` and `model` (with `row_of`)."""
+    while view.model.row_of(item_id) is None and view.model.canFetchMore(QModelIndex()):
+        view.model.fetchMore(QModelIndex())
+    row = view.model.row_of(item_id)
+    if row is None:
+        return False
+    view.table.selectRow(row)
+    view.table.scrollTo(view.model.index(row, 0))
+    return True
