@@ -10,6 +10,7 @@ Run with `make bench` or `python bench/refresh.py [FEEDS]`.
 
 from __future__ import annotations
 
+import multiprocessing.forkserver
 import os
 import random
 import resource
@@ -62,13 +63,22 @@ def cmdesk_refresh(ws: Workspace) -> tuple[float, RefreshSummary]:
 
 
 def cpu_seconds() -> tuple[float, float]:
-    """CPU time (user + system) of this process and of its finished children (the parsing
-    workers, once a refresh has shut its pool down)."""
+    """CPU time (user + system) of this process and of the parsing workers that have
+    ended (a refresh shuts its pool down): this process's children, or on Linux the
+    server process they are forked from (monitor/refresh.py) and its children."""
     own, children = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
-    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+    workers = children.ru_utime + children.ru_stime
+    server = multiprocessing.forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    if server is not None:
+        fields = Path(f"/proc/{server}/stat").read_text().rsplit(")", 1)[1].split()
+        # Its own time (utime, stime: starting it is part of the first refresh) and its
+        # ended children's (cutime, cstime).
+        ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+        workers += ticks / os.sysconf("SC_CLK_TCK")
+    return own.ru_utime + own.ru_stime, workers
 
 
 def newsboat(urls: Path, cache: Path, config: Path) -> float:

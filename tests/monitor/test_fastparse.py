@@ -188,6 +188,19 @@ def test_links_are_fixed_as_feedparser_fixes_them(link: str) -> None:
     assert fastparse._urljoin("", link) == _urljoin("", link)
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["&", ";", "amp", "x_1", "é", "?a=1", "&amp;", "&lt;", "&#38;", " "]),
+        max_size=10,
+    ).map("".join)
+)
+@example("https://site.example/?a=1&b=2")
+@example("https://site.example/?a=1&amp;b=2&copy;")
+def test_entities_in_links_lose_their_semicolon_as_with_the_pattern(link: str) -> None:
+    assert fastparse._entities_unended(link) == fastparse._LINK_ENTITY.sub(r"&\g<1>", link)
+
+
 _DAYS = ["Mon", "tue", "WED", "Thu", "Fri", "Sat", "Sun", "Xyz"]
 _MONTH_NAMES = ["Jan", "feb", "MAR", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from cmdesk.core.client import ClientProfile
+from cmdesk.i18n import set_language
 from cmdesk.monitor.fetch import Fetcher
-from cmdesk.monitor.refresh import Refresher
+from cmdesk.monitor.refresh import POOL_THRESHOLD, Refresher
 from cmdesk.store.mentions import MentionFilter
 from cmdesk.store.workspace import Workspace
 from feed_server import FeedServer, Route, gzip_bomb, rss
@@ -86,6 +87,22 @@ def test_bad_sources_fail_alone_and_quickly(ws: Workspace, server: FeedServer) -
     states = {s.url: s for s in ws.sources.all()}
     assert states[server.url("/page")].failures == 1
     assert states[good].failures == 0 and states[good].last_success_at is not None
+
+
+@pytest.mark.parametrize("feeds", [1, POOL_THRESHOLD])
+def test_errors_speak_the_apps_language_wherever_parsed(
+    ws: Workspace, server: FeedServer, feeds: int
+) -> None:
+    """A feed's error is worded where it is parsed: by a worker process when there are
+    enough feeds for the pool, which must speak the app's language as well."""
+    set_language("fr")
+    for n in range(feeds):
+        ws.sources.add(server.route(f"/page{n}", Route(body=b"<!DOCTYPE html><html></html>",
+                                                       content_type="text/html")))  # fmt: skip
+    summary = Refresher(Fetcher(trust_env=False)).refresh(ws, ws.sources.all())
+    french = "Cette adresse renvoie une page web, pas un flux."
+    assert [error for _source, error in summary.errors] == [french] * feeds
+    assert {s.last_error for s in ws.sources.all()} == {summary.errors[0][1]}
 
 
 def test_same_article_in_two_feeds_is_one_mention(ws: Workspace, server: FeedServer) -> None:

@@ -140,8 +140,19 @@ def _text(element: ET.Element, allowed: frozenset[str] = frozenset({"type"})) ->
 
 
 def _link_value(value: str) -> str:
-    value = _urljoin("", value).replace("&amp;", "&")
-    return _LINK_ENTITY.sub(r"&\g<1>", value)
+    return _entities_unended(_urljoin("", value).replace("&amp;", "&"))
+
+
+def _entities_unended(link: str) -> str:
+    """feedparser drops the ";" of the entities left in a link. Most links have no "&"
+    at all, and sub() with a template string (a group reference) runs Python code at
+    every call, match or not: more than the rest of an entry's link handling
+    (property-tested against the template)."""
+    return _LINK_ENTITY.sub(_unended, link) if "&" in link else link
+
+
+def _unended(entity: re.Match[str]) -> str:
+    return "&" + entity[1]
 
 
 def _date(value: str) -> time.struct_time | None:
@@ -201,7 +212,7 @@ def _rss(root: ET.Element) -> dict[str, Any]:
         if tag == "title":
             feed["title"] = _text(child)
         elif tag == "link":
-            feed["link"] = _LINK_ENTITY.sub(r"&\g<1>", _urljoin("", _text(child)))
+            feed["link"] = _entities_unended(_urljoin("", _text(child)))
         elif tag == "item":
             entries.append(_rss_item(child))
         elif tag == f"{ATOM}link" and _alternate(child) is not None:

@@ -1,7 +1,7 @@
 """What a refresh's worker processes run: parse, sanitise and classify one feed.
 
-Kept apart from refresh.py so that a worker, started fresh ("spawn"), imports only what
-parsing needs, not the HTTP client (a third of a second per worker at every refresh).
+Kept apart from refresh.py so that a worker, started fresh, imports only what parsing
+needs, not the HTTP client (a third of a second per worker at every refresh).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from cmdesk.core.classify import estimate, scan
 from cmdesk.core.monitoring import IncomingEntry
+from cmdesk.i18n import set_language
 from cmdesk.monitor.parse import FeedError, ParsedEntry, parse_feed
 from cmdesk.store.mentions import entry_keys, entry_terms
 
@@ -60,6 +61,13 @@ def parse_job(body: bytes, url: str, headers: Mapping[str, str]) -> ParseResult:
         site_url=feed.site_url,
         warning=feed.warning,
     )
+
+
+def start_worker(language: str) -> None:
+    """A worker's set-up: the app's language (a feed's error is shown as the worker
+    words it) and a lower priority."""
+    set_language(language)
+    lower_priority()
 
 
 def lower_priority() -> None:
