@@ -20,16 +20,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cmdesk.core.client import ClientProfile  # noqa: E402
-from cmdesk.monitor.refresh import Refresher, RefreshSummary  # noqa: E402
-from cmdesk.store.workspace import Workspace  # noqa: E402
-from feed_server import FeedServer, Route  # noqa: E402
-from mentions_data import EN, FR  # noqa: E402
+# cmdesk is imported where it is used, not here: the parsing workers import the script
+# that started the program (multiprocessing's rule for a script run by its path), and
+# cmdesk's own commands are light modules (cmdesk/launch.py) that import nothing until
+# called. Importing the world here would make every worker pay for it, which the app's
+# workers do not.
+if TYPE_CHECKING:
+    from cmdesk.monitor.refresh import RefreshSummary
+    from cmdesk.store.workspace import Workspace
 
 ITEMS = 50
 COLD_RATIO = 0.35
@@ -38,6 +42,8 @@ STALL_BUDGET_MS = 50.0
 
 
 def feed(rng: random.Random, n: int) -> bytes:
+    from mentions_data import EN, FR
+
     words = FR if n % 3 else EN
     items = []
     for i in range(ITEMS):
@@ -57,6 +63,8 @@ def feed(rng: random.Random, n: int) -> bytes:
 
 
 def cmdesk_refresh(ws: Workspace) -> tuple[float, RefreshSummary]:
+    from cmdesk.monitor.refresh import Refresher
+
     started = time.perf_counter()
     summary = Refresher().refresh(ws, ws.sources.due())
     return time.perf_counter() - started, summary
@@ -146,6 +154,8 @@ def stall(path: Path) -> tuple[float, int]:
 def serve(count: int) -> None:
     """The feed server, in its own process: in the benchmark's process its threads would
     compete for the GIL with cmdesk's and slow cmdesk down, not newsboat."""
+    from feed_server import FeedServer, Route
+
     rng = random.Random(11)
     with FeedServer() as server:
         for n in range(count):
@@ -177,6 +187,9 @@ def main() -> None:
 
 
 def run(urls: list[str], have_newsboat: bool) -> None:
+    from cmdesk.core.client import ClientProfile
+    from cmdesk.store.workspace import Workspace
+
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         ws_path = folder / "bench.cmdesk"

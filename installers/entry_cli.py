@@ -1,6 +1,6 @@
 """Frozen entry point of the `cmdesk` console command (PyInstaller script).
 
-freeze_support() comes first: feed parsing runs in "spawn" worker processes, and in a
+freeze_support() comes first: feed parsing runs in worker processes, and in a
 frozen build a worker is this same executable started with multiprocessing's
 arguments; it must become a worker before it imports anything else.
 """

@@ -144,3 +144,19 @@ def _fold_by_translation(text: str) -> str:
 @example("L’équipe a fait une œuvre, Straße ÆSIR")
 def test_folding_spells_ligatures_out_as_the_table_did(text: str) -> None:
     assert fold(text) == _fold_by_translation(text)
+
+
+def test_every_pair_of_latin1_characters_folds_as_the_table_did() -> None:
+    """French and English text (Latin-1) folds byte by byte through a table: every
+    character, and every pair (a character never folds differently beside another)."""
+    latin = [chr(c) for c in range(256)]
+    for first in latin:
+        for text in [first, *(first + second for second in latin)]:
+            assert fold(text) == _fold_by_translation(text), repr(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(max_codepoint=255), max_size=200))
+@example("Déçue : ½ baguette, Æsir, Straße, µ-onde, «ça» ¨")
+def test_latin1_text_folds_as_the_table_did(text: str) -> None:
+    assert fold(text) == _fold_by_translation(text)

@@ -87,6 +87,18 @@ MAX_CHARS = 4000
 _LIGATURES = (("œ", "oe"), ("æ", "ae"), ("ß", "ss"), ("’", "'"))
 
 
+def _latin_tables() -> tuple[bytes, bytes, bytes]:
+    """What _folded_general gives for each Latin-1 character, as bytes.translate tables:
+    the bytes that fold to one character or none (a character never folds differently
+    next to another: Latin-1 has no combining mark to reorder), each byte's folding, and
+    the bytes that fold to nothing. Casefolding and decomposing a French text character
+    by character cost more than classifying it."""
+    folds = [_folded_general(chr(c)) for c in range(256)]
+    single = bytes(c for c in range(256) if len(folds[c]) <= 1)
+    table = bytes(folds[c][0] if len(folds[c]) == 1 else c for c in range(256))
+    return single, table, bytes(c for c in range(256) if not folds[c])
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, only ASCII kept: the words we match are ASCII, and
     encoding away the rest is ten times faster than filtering combining marks."""
@@ -96,11 +108,24 @@ def fold(text: str) -> str:
 def _folded(text: str) -> bytes:
     if text.isascii():  # what casefold() gives for ASCII, by a faster path
         return text.lower().encode("ascii")
+    try:  # French and English text: Latin-1, folded byte by byte by a table
+        latin = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _folded_general(text)
+    if latin.translate(None, _FOLDS_TO_ONE):
+        return _folded_general(text)  # ß, æ, ¼...: more than one letter each
+    return latin.translate(_LATIN_FOLDED, _LATIN_DROPPED)
+
+
+def _folded_general(text: str) -> bytes:
     text = text.casefold()
     for ligature, spelled in _LIGATURES:
         if ligature in text:
             text = text.replace(ligature, spelled)
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+
+
+_FOLDS_TO_ONE, _LATIN_FOLDED, _LATIN_DROPPED = _latin_tables()
 
 
 def _scan(folded: bytes) -> list[str]:
