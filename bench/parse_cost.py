@@ -68,7 +68,9 @@ def _write(parsed: list[ParseResult], *, store: bool) -> float:
         with Workspace.create(path, ClientProfile(name="Cost", slug="cost")) as ws:
             ids = [ws.sources.add(f"{URL}/{n}").id for n in range(len(parsed))]
             outcomes = [
-                FetchOutcome(source_id=i, ok=True, feed_title=p.title, entries=p.entries)
+                FetchOutcome(
+                    source_id=i, ok=True, feed_title=p.title, entries=p.entries, terms=p.terms
+                )
                 for i, p in zip(ids, parsed, strict=True)
             ]
             started = time.process_time()

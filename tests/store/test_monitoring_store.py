@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cmdesk.core.client import ClientProfile
 from cmdesk.core.errors import InvalidData
 from cmdesk.core.monitoring import PAUSE_AFTER_FAILURES, FetchOutcome, IncomingEntry
-from cmdesk.store.mentions import MentionFilter, published_of
+from cmdesk.store.mentions import MentionFilter, entry_terms, published_of
 from cmdesk.store.workspace import Workspace
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -338,3 +341,59 @@ def test_search_as_you_type_expands_the_word_being_typed(ws: Workspace) -> None:
     assert found("boulanger pass") == 1  # finished words exact, the last one expanded
     assert found("PETANQ") == 1  # case and accents do not matter
     assert found("zzz") == 0
+
+
+# -- search words: a feed's at once when all its entries are new --------------------------------
+
+_URLS = ["https://a.example/1", "https://a.example/1?utm_source=x", "https://b.example/2", ""]
+_WORDS = ["pain", "levain", "croissant", "retard", "colis", "merci", "épeautre"]
+_entry_fields = st.tuples(
+    st.sampled_from(_URLS),
+    st.lists(st.sampled_from(_WORDS), min_size=4, max_size=6),  # the title: 4 words at least
+    st.lists(st.sampled_from(_WORDS), max_size=5),  # the text
+    st.integers(0, 3),  # the guid
+)
+
+
+def _words_stored(batches: list[list[tuple[int, list[tuple]]]], *, by_feed: bool) -> set[str]:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Workspace.create(Path(folder) / "w.cmdesk", ClientProfile(name="W", slug="w")) as ws,
+    ):
+        ids = [
+            ws.sources.add(f"https://feed{n}.example/rss", title=f"Flux {n}").id for n in range(3)
+        ]
+        for batch in batches:
+            outcomes = []
+            for source, fields in batch:
+                entries = tuple(
+                    IncomingEntry(
+                        guid=f"g{guid}", url=url, title=" ".join(title), text=" ".join(text),
+                        published=NOW, terms=entry_terms(" ".join(title), "", " ".join(text)),
+                    )
+                    for url, title, text, guid in fields
+                )  # fmt: skip
+                union = " ".join({t for e in entries for t in (e.terms or "").split()})
+                outcomes.append(FetchOutcome(source_id=ids[source], ok=True, entries=entries,
+                                             terms=union if by_feed else None))  # fmt: skip
+            ws.mentions.record_refreshes(outcomes, NOW)
+        return {term for (term,) in ws.db.execute("SELECT term FROM search_term")}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 2), st.lists(_entry_fields, max_size=4)),
+            min_size=1,
+            max_size=3,
+            unique_by=lambda item: item[0],
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_feeds_words_are_taken_whole_only_when_all_its_entries_are_new(batches: list) -> None:
+    """The words offered while typing are those of the stored mentions: a feed's entries
+    already known, or merged into another feed's article, add none of theirs."""
+    assert _words_stored(batches, by_feed=True) == _words_stored(batches, by_feed=False)

@@ -114,6 +114,10 @@ class FetchOutcome:
     site_url: str = ""
     warning: str = ""
     entries: tuple[IncomingEntry, ...] = ()
+    # The search words of all its entries, space-separated, when a worker has them: the
+    # store takes them at once when every entry is new (the usual case), instead of
+    # entry by entry in the thread all results go through.
+    terms: str | None = None
 
 
 @dataclass(frozen=True)

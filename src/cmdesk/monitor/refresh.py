@@ -222,6 +222,7 @@ class Refresher:
             site_url=feed.site_url,
             warning=feed.warning,
             entries=feed.entries,
+            terms=feed.terms,
         )
 
     def _store(

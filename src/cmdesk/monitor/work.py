@@ -14,7 +14,7 @@ from cmdesk.core.classify import estimate, scan
 from cmdesk.core.monitoring import IncomingEntry
 from cmdesk.i18n import set_language
 from cmdesk.monitor.parse import FeedError, ParsedEntry, parse_feed
-from cmdesk.store.mentions import entry_keys, entry_terms
+from cmdesk.store.mentions import entry_keys, entry_words
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,16 @@ class ParseResult:
     site_url: str = ""
     warning: str = ""
     error: str = ""
+    terms: str | None = None  # FetchOutcome.terms
 
 
-def _incoming(entry: ParsedEntry) -> IncomingEntry:
+def _incoming(entry: ParsedEntry, feed_words: set[str]) -> IncomingEntry:
+    """`feed_words` receives the entry's search words."""
     classified = f"{entry.title}. {entry.text}"
     scanned = scan(classified)
     guess = estimate(classified, scanned=scanned)
+    words = entry_words(entry.title, entry.author, entry.text, scanned=scanned)
+    feed_words |= words
     # The keys and words are what the writer would otherwise compute, in the one thread
     # all results go through.
     return IncomingEntry(
@@ -45,7 +49,7 @@ def _incoming(entry: ParsedEntry) -> IncomingEntry:
         sentiment=guess.sentiment,
         sentiment_reason=guess.reason,
         keys=entry_keys(entry.url, entry.title),
-        terms=entry_terms(entry.title, entry.author, entry.text, scanned=scanned),
+        terms=" ".join(words),
     )
 
 
@@ -55,11 +59,14 @@ def parse_job(body: bytes, url: str, headers: Mapping[str, str]) -> ParseResult:
         feed = parse_feed(body, url=url, headers=headers)
     except FeedError as error:
         return ParseResult(error=error.message)
+    words: set[str] = set()
+    entries = tuple(_incoming(e, words) for e in feed.entries)
     return ParseResult(
-        entries=tuple(_incoming(e) for e in feed.entries),
+        entries=entries,
         title=feed.title,
         site_url=feed.site_url,
         warning=feed.warning,
+        terms=" ".join(words),
     )
 
 

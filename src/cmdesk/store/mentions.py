@@ -169,9 +169,17 @@ def index_terms(text: str) -> set[str]:
 
 
 def entry_terms(title: str, author: str, text: str, *, scanned: Sequence[str] | None = None) -> str:
-    """The words a new entry adds to the search-as-you-type vocabulary, space-separated.
-    The opening of each text is enough to know a site's vocabulary, at a fraction of the
-    cost of every word of long posts.
+    """The words a new entry adds to the search-as-you-type vocabulary, space-separated
+    (see entry_words)."""
+    return " ".join(entry_words(title, author, text, scanned=scanned))
+
+
+def entry_words(
+    title: str, author: str, text: str, *, scanned: Sequence[str] | None = None
+) -> set[str]:
+    """The words a new entry adds to the search-as-you-type vocabulary. The opening of
+    each text is enough to know a site's vocabulary, at a fraction of the cost of every
+    word of long posts.
 
     `scanned`: the classifier's words of f"{title}. {text}" (core.classify.scan), which
     are these terms when the classifier read all of it and every character folds to an
@@ -188,12 +196,12 @@ def entry_terms(title: str, author: str, text: str, *, scanned: Sequence[str] | 
         found = set(scanned)
         found -= MARKS
         found.update(terms_of(author))
-        return " ".join(found)
+        return found
     opening = f"{title} {author} {text[:TERMS_TEXT]}"
     ascii_terms = _ascii_terms(opening)
     if ascii_terms is not None:
-        return b" ".join(set(ascii_terms)).decode("ascii")
-    return " ".join(index_terms(opening))
+        return set(b" ".join(set(ascii_terms)).decode("ascii").split())
+    return set(index_terms(opening))
 
 
 def _quote(term: str) -> str:
@@ -302,6 +310,7 @@ class Mentions:
             fresh: set[str] = set()
             seen_at = now.isoformat(timespec="seconds")
             rows = _NewRows()
+            stored: list[list[IncomingEntry]] = [[] for _outcome in outcomes]
             for published, position, source_id, name, guid, entry in pending:
                 tally = counts[position]
                 assert tally is not None
@@ -314,14 +323,17 @@ class Mentions:
                 tally[0] += 1
                 new_ids.append(mention_id)
                 names.add(name)
-                fresh.update(
-                    (
-                        entry_terms(entry.title, entry.author, entry.text)
-                        if entry.terms is None
-                        else entry.terms
-                    ).split()
-                )
+                stored[position].append(entry)
             rows.write(db)
+            for outcome, tally, entries_stored in zip(outcomes, counts, stored, strict=True):
+                if outcome.terms is not None and tally and tally[0] == len(outcome.entries):
+                    fresh.update(outcome.terms.split())  # every entry is a new mention
+                    continue
+                for entry in entries_stored:
+                    terms = entry.terms
+                    if terms is None:
+                        terms = entry_terms(entry.title, entry.author, entry.text)
+                    fresh.update(terms.split())
             for name in names:
                 fresh.update(index_terms(name))
             # Most words are known already: asking SQLite about each one would cost more
