@@ -70,9 +70,10 @@ def _entry_count(outcome: Outcome) -> int:
     return len(parsed.entries) if parsed is not None else 0
 
 
-# What the process that starts the workers imports once (see _context); "__main__" is
-# what a started worker would otherwise import on its own: the script that runs cmdesk.
-WORKER_PRELOAD = ["__main__", "cmdesk.monitor.work"]
+# What the process that starts the workers imports once (see _context). Each worker
+# still imports the script that started cmdesk (multiprocessing's rule for a program run
+# by its path): the installed commands' module imports nothing (cmdesk/launch.py).
+WORKER_PRELOAD = ["cmdesk.monitor.work"]
 
 
 def _context() -> BaseContext:
