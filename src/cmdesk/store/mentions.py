@@ -200,7 +200,7 @@ def entry_words(
     opening = f"{title} {author} {text[:TERMS_TEXT]}"
     ascii_terms = _ascii_terms(opening)
     if ascii_terms is not None:
-        return set(b" ".join(set(ascii_terms)).decode("ascii").split())
+        return set(b" ".join(ascii_terms).decode("ascii").split())
     return set(index_terms(opening))
 
 
@@ -330,10 +330,10 @@ class Mentions:
                     fresh.update(outcome.terms.split())  # every entry is a new mention
                     continue
                 for entry in entries_stored:
-                    terms = entry.terms
-                    if terms is None:
-                        terms = entry_terms(entry.title, entry.author, entry.text)
-                    fresh.update(terms.split())
+                    if entry.terms is None:
+                        fresh |= entry_words(entry.title, entry.author, entry.text)
+                    else:
+                        fresh.update(entry.terms.split())
             for name in names:
                 fresh.update(index_terms(name))
             # Most words are known already: asking SQLite about each one would cost more
