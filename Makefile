@@ -68,6 +68,7 @@ i18n: setup
 # The million-mention and 100,000-interaction workspaces are built once into bench/.cache/.
 # classifier.py: type, sentiment and language proposals on tests/data/messages.csv.
 bench: setup
+	$(PY) -m compileall -q src bench  # an installed app runs from bytecode, never from source
 	$(PY) bench/classifier.py
 	$(PY) bench/startup.py
 	$(PY) bench/search.py

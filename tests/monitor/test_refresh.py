@@ -14,7 +14,7 @@ from cmdesk.i18n import set_language
 from cmdesk.monitor.fetch import Fetcher
 from cmdesk.monitor.refresh import POOL_THRESHOLD, Refresher
 from cmdesk.store.mentions import MentionFilter
-from cmdesk.store.workspace import Workspace
+from cmdesk.store.workspace import BULK_CACHE_KIB, Workspace
 from feed_server import FeedServer, Route, gzip_bomb, rss
 
 
@@ -44,11 +44,19 @@ def test_cold_then_warm_refresh(ws: Workspace, server: FeedServer) -> None:
     with Fetcher(trust_env=False) as fetcher:
         refresher = Refresher(fetcher)
         seen: list[tuple[int, int]] = []
-        cold = refresher.refresh(
-            ws, ws.sources.all(), progress=lambda d, t, _n: seen.append((d, t))
-        )
+        caches: set[int] = set()
+
+        def progress(done: int, total: int, _name: str) -> None:
+            seen.append((done, total))
+            with ws.reading() as db:
+                caches.add(db.execute("PRAGMA cache_size").fetchone()[0])
+
+        cold = refresher.refresh(ws, ws.sources.all(), progress=progress)
         assert (cold.fetched, cold.new_mentions, cold.failed) == (6, 30, 0)
         assert seen[-1] == (6, 6)
+        # Written as a run of large writes (Workspace.bulk_writes), then back to normal.
+        assert caches == {-BULK_CACHE_KIB}
+        assert ws.db.execute("PRAGMA cache_size").fetchone()[0] == -2000
         warm = refresher.refresh(ws, ws.sources.all())
     assert (warm.not_modified, warm.new_mentions) == (6, 0)
     assert ws.mentions.count() == 30

@@ -260,6 +260,7 @@ SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     11: _seed_v11,
     12: _seed_v12,
     13: _seed_v13,
+    14: _seed_v13,  # nothing new to store
 }
 
 
@@ -386,6 +387,8 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
             recurrence = ws.posts.get(4).recurrence
             assert recurrence is not None and recurrence.first == datetime(2025, 1, 31, 9, 0)
         schema = _schema(ws.db)
+        merges = ws.db.execute("SELECT v FROM mention_fts_config WHERE k = 'automerge'")
+        assert merges.fetchall() == [(8,)]
 
     assert schema == _fresh_schema(tmp_path)
 

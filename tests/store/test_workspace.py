@@ -18,7 +18,12 @@ from cmdesk.core.client import ClientProfile
 from cmdesk.core.errors import InvalidData, NotFound
 from cmdesk.store.errors import WorkspaceCorrupt, WorkspaceLocked
 from cmdesk.store.lock import WorkspaceLock, lock_path_for, read_holder
-from cmdesk.store.workspace import Workspace, connect
+from cmdesk.store.workspace import (
+    BULK_CACHE_KIB,
+    BULK_CHECKPOINT_PAGES,
+    Workspace,
+    connect,
+)
 
 
 def _workspace(tmp_path: Path, rows: int = 0) -> Path:
@@ -130,6 +135,52 @@ def test_atomic_rolls_back_everything_on_error(tmp_path: Path) -> None:
         assert ws.get_setting("one") is None
         assert ws.profile().name == "A"
         assert ws.db.in_transaction is False
+
+
+def _pragmas(ws: Workspace) -> tuple[int, int]:
+    with ws.reading() as db:
+        return (
+            db.execute("PRAGMA cache_size").fetchone()[0],
+            db.execute("PRAGMA wal_autocheckpoint").fetchone()[0],
+        )
+
+
+def test_bulk_writes_enlarge_the_cache_and_put_everything_back(tmp_path: Path) -> None:
+    with Workspace.create(tmp_path / "a.cmdesk", ClientProfile(name="A", slug="a")) as ws:
+        normal = _pragmas(ws)
+        assert normal == (-2000, 1000)  # SQLite's defaults
+        bulk = (-BULK_CACHE_KIB, BULK_CHECKPOINT_PAGES)
+        with ws.bulk_writes():
+            assert _pragmas(ws) == bulk
+            with ws.bulk_writes():  # nested: joins the outer run
+                ws.set_setting("inner", 1)
+            assert _pragmas(ws) == bulk
+        assert _pragmas(ws) == normal
+        with pytest.raises(ZeroDivisionError), ws.bulk_writes():
+            _ = 1 / 0
+        assert _pragmas(ws) == normal
+        assert ws.get_setting("inner") == 1
+
+
+def test_bulk_writes_fold_the_wal_into_the_file_at_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "a.cmdesk"
+    wal = Path(f"{path}-wal")
+    with Workspace.create(path, ClientProfile(name="A", slug="a")) as ws:
+        ws.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        empty = path.stat().st_size
+        with ws.bulk_writes():
+            for batch in range(12):  # 12 MB in transactions of 1 MB: past SQLite's 4 MB
+                with ws.atomic():
+                    for i in range(100):
+                        ws.set_setting(f"k{batch}-{i}", "x" * 10_000)
+            # Not folded every 4 MB meanwhile: the WAL holds all of it.
+            assert wal.stat().st_size > 12_000_000
+            assert path.stat().st_size == empty
+        # Folded once at the end, before any later small write.
+        assert path.stat().st_size > 12_000_000
+        with ws.reading() as db:
+            busy, frames, folded = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert (busy, frames) == (0, folded)
 
 
 def test_profile_update_validates_and_reports_changes(tmp_path: Path) -> None:

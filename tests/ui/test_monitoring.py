@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from cmdesk.ui.models.mentions import CACHE_ROWS, MentionListModel
 from cmdesk.ui.tasks import SyncTaskManager
 from cmdesk.ui.views.monitoring import FILTER_ROLE, MonitoringView
 from cmdesk.ui.widgets.reader import Reader, SafeDocument
+from parsing_server import report
 
 
 @pytest.fixture
@@ -479,3 +481,33 @@ def test_refresh_goes_through_the_proxy_of_the_preferences(qtbot, gui_home: Home
         view.refresh_now()
     assert ws.mentions.count() == 1
     ws.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="no server off Linux")
+def test_the_parsing_server_starts_once_a_workspace_with_sources_is_shown(
+    tmp_path: Path,
+) -> None:
+    # In a fresh program: in this one an earlier refresh may have started it.
+    code = """
+    import sys
+    from pathlib import Path
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    from cmdesk.core.client import ClientProfile
+    from cmdesk.store.workspace import Workspace
+    from cmdesk.ui.tasks import SyncTaskManager
+    from cmdesk.ui.views.monitoring import MonitoringView, PREPARE_PARSING_MS
+    app = QApplication([])
+    ws = Workspace.create(Path(sys.argv[1]), ClientProfile(name="Léa", slug="lea"))
+    if sys.argv[2] == "with-source":
+        ws.sources.add("http://127.0.0.1:9/feed.xml")
+    view = MonitoringView(SyncTaskManager(), interactive=False, auto_refresh=True)
+    view.set_workspace(ws)
+    view.catch_up.stop()  # no refresh: only what happens before it
+    QTimer.singleShot(PREPARE_PARSING_MS + 300, app.quit)
+    app.exec()
+    """
+    path = tmp_path / "lea.cmdesk"
+    assert report(code, str(path), "with-source") == "True True"
+    path.unlink()
+    assert report(code, str(path), "empty", poll=0) == "False False"

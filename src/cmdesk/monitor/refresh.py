@@ -10,19 +10,17 @@ left half-updated and the GUI's reads stay quick.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
 
 from cmdesk.core.monitoring import FetchOutcome, Source
 from cmdesk.i18n import current_language
+from cmdesk.monitor import workers
 from cmdesk.monitor.fetch import Fetcher, FetchRequest, FetchResult
 from cmdesk.monitor.work import ParseResult, parse_job, start_worker
 from cmdesk.store.workspace import Workspace
@@ -70,34 +68,13 @@ def _entry_count(outcome: Outcome) -> int:
     return len(parsed.entries) if parsed is not None else 0
 
 
-# What the process that starts the workers imports once (see _context). Each worker
-# still imports the script that started cmdesk (multiprocessing's rule for a program run
-# by its path): the installed commands' module imports nothing (cmdesk/launch.py).
-WORKER_PRELOAD = ["cmdesk.monitor.work"]
-
-
-def _context() -> BaseContext:
-    """How worker processes start. Forking the app itself is unsafe (Qt, threads). On
-    Linux they are forked from a server process, started fresh at the first refresh,
-    that has imported the parsing engine once: each refresh's workers then start in a
-    few milliseconds instead of starting Python and importing it all again (about a
-    third of a second of CPU each, every refresh). Elsewhere each worker starts fresh
-    ("spawn"): macOS forbids forking a process that has loaded its GUI frameworks,
-    which the server of a GUI launched by its script has; Windows cannot fork."""
-    if not sys.platform.startswith("linux"):
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(WORKER_PRELOAD)
-    return context
-
-
 def _pool(feeds: int) -> Executor | None:
     if feeds < POOL_THRESHOLD:
         return None
-    workers = max(1, min(os.cpu_count() or 2, feeds))
+    workers.prepare()  # the server starts while the first feeds are fetched
     return ProcessPoolExecutor(
-        workers,
-        mp_context=_context(),
+        max(1, min(os.cpu_count() or 2, feeds)),
+        mp_context=workers.context(),
         initializer=start_worker,
         initargs=(current_language(),),
     )
@@ -140,17 +117,18 @@ class Refresher:
         )
         fetching.start()
         try:
-            done = 0
-            while done < len(sources):
-                batch = self._next_batch(results, cancel)
-                if not batch:
-                    summary.cancelled = True
-                    break
-                self._store(ws, sources, batch, summary, cancel)
-                for index, _result, _parsed in batch:
-                    done += 1
-                    if progress is not None:
-                        progress(done, len(sources), sources[index].display_name)
+            with ws.bulk_writes():
+                done = 0
+                while done < len(sources):
+                    batch = self._next_batch(results, cancel)
+                    if not batch:
+                        summary.cancelled = True
+                        break
+                    self._store(ws, sources, batch, summary, cancel)
+                    for index, _result, _parsed in batch:
+                        done += 1
+                        if progress is not None:
+                            progress(done, len(sources), sources[index].display_name)
         finally:
             if summary.cancelled:
                 cancel.set()

@@ -79,6 +79,16 @@ STATES = (
     ("archived", N_("Archived")),
 )
 
+# After the window is shown and well before the catch-up refresh (1.5 s).
+PREPARE_PARSING_MS = 400
+
+
+def _prepare_parsing() -> None:
+    # Imported here: the network and parsing stack stays out of the start-up.
+    from cmdesk.monitor import workers
+
+    workers.prepare()
+
 
 def source_state(source: Source) -> str:
     """A source's health in plain words, for its tooltip and the sources list."""
@@ -356,6 +366,9 @@ class MonitoringView(QWidget):
             self.timer.start()
             # Sources that came due while the laptop was closed, once the window is up.
             self.catch_up.start()
+            if any(s.enabled for s in ws.sources.all()):
+                # The parsing processes' server, started meanwhile, is ready for it.
+                QTimer.singleShot(PREPARE_PARSING_MS, _prepare_parsing)
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
