@@ -11,6 +11,7 @@ import pytest
 
 from cmdesk.core.client import ClientProfile
 from cmdesk.i18n import set_language
+from cmdesk.monitor import refresh
 from cmdesk.monitor.fetch import Fetcher
 from cmdesk.monitor.refresh import POOL_THRESHOLD, Refresher
 from cmdesk.store.mentions import MentionFilter
@@ -213,3 +214,17 @@ def test_a_refresh_killed_mid_write_loses_and_duplicates_nothing(
         distinct = ws.db.execute("SELECT count(DISTINCT url) FROM mention").fetchone()[0]
         assert distinct == feeds * per_feed
         ws.db.execute("INSERT INTO mention_fts(mention_fts) VALUES ('integrity-check')")
+
+
+def test_the_last_results_are_written_without_waiting_for_more(
+    ws: Workspace, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Results are gathered for a moment before each write; at the end of a refresh
+    # nothing more can come, so the last write does not wait. A long moment shows it.
+    monkeypatch.setattr(refresh, "BATCH_SECONDS", 30.0)
+    for n in range(2):  # below the pool threshold: the results arrive one by one
+        ws.sources.add(server.route(f"/f{n}", Route(body=rss(f"Blog {n}", items(f"b{n}", 2)))))
+    started = time.monotonic()
+    summary = Refresher(Fetcher(trust_env=False)).refresh(ws, ws.sources.all())
+    assert (summary.fetched, summary.new_mentions) == (2, 4)
+    assert time.monotonic() - started < 15

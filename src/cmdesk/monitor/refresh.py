@@ -120,7 +120,7 @@ class Refresher:
             with ws.bulk_writes():
                 done = 0
                 while done < len(sources):
-                    batch = self._next_batch(results, cancel)
+                    batch = self._next_batch(results, cancel, len(sources) - done)
                     if not batch:
                         summary.cancelled = True
                         break
@@ -141,9 +141,12 @@ class Refresher:
         return summary
 
     @staticmethod
-    def _next_batch(results: queue.Queue[Outcome], cancel: threading.Event) -> list[Outcome]:
+    def _next_batch(
+        results: queue.Queue[Outcome], cancel: threading.Event, remaining: int
+    ) -> list[Outcome]:
         """The next result (waiting for it), with those that arrive within a moment:
-        writing ten sources in one transaction costs little more than writing one."""
+        writing ten sources in one transaction costs little more than writing one. No
+        waiting once the batch holds the `remaining` results (the end of a refresh)."""
         while True:
             try:
                 batch = [results.get(timeout=0.1)]
@@ -153,7 +156,7 @@ class Refresher:
                     return []
         entries = _entry_count(batch[0])
         deadline = time.monotonic() + BATCH_SECONDS
-        while entries < BATCH_ENTRIES and not cancel.is_set():
+        while entries < BATCH_ENTRIES and len(batch) < remaining and not cancel.is_set():
             left = deadline - time.monotonic()
             try:
                 batch.append(results.get(timeout=left) if left > 0 else results.get_nowait())
