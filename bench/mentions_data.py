@@ -137,7 +137,11 @@ def cached(name: str, count: int, make: Callable[[Path, int], Path]) -> Path:
     if older:
         print(f"Migrating {older[-1].name} to schema {migrations.LATEST}…", file=sys.stderr)
         os.replace(older[-1], path)
-        older[-1].with_name(older[-1].name + ".lock").unlink(missing_ok=True)
+        wal = older[-1].with_name(older[-1].name + "-wal")
+        if wal.exists():  # what it holds is part of the workspace
+            os.replace(wal, path.with_name(path.name + "-wal"))
+        for leftover in (".lock", "-shm"):
+            older[-1].with_name(older[-1].name + leftover).unlink(missing_ok=True)
         Workspace.open(path, check=False).close()
         return path
     print(f"Building {path.name} (once; cached for later runs)…", file=sys.stderr)
