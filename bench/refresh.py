@@ -76,7 +76,7 @@ def cmdesk_refresh(ws: Workspace) -> tuple[float, RefreshSummary]:
 def cpu_seconds() -> tuple[float, float]:
     """CPU time (user + system) of this process and of the parsing workers that have
     ended (a refresh shuts its pool down): this process's children, or on Linux the
-    server process they are forked from (monitor/refresh.py) and its children."""
+    server process they are forked from (monitor/workers.py) and its children."""
     own, children = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cmdesk.core.client import ClientProfile
 from cmdesk.core.errors import InvalidData
 from cmdesk.core.monitoring import PAUSE_AFTER_FAILURES, FetchOutcome, IncomingEntry
-from cmdesk.store.mentions import MentionFilter, entry_terms, published_of
+from cmdesk.store.mentions import MentionFilter, entry_words, published_of
 from cmdesk.store.workspace import Workspace
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -369,7 +369,8 @@ def _words_stored(batches: list[list[tuple[int, list[tuple]]]], *, by_feed: bool
                 entries = tuple(
                     IncomingEntry(
                         guid=f"g{guid}", url=url, title=" ".join(title), text=" ".join(text),
-                        published=NOW, terms=entry_terms(" ".join(title), "", " ".join(text)),
+                        published=NOW,
+                        terms=" ".join(entry_words(" ".join(title), "", " ".join(text))),
                     )
                     for url, title, text, guid in fields
                 )  # fmt: skip

@@ -21,10 +21,11 @@ from multiprocessing.context import BaseContext
 # cmdesk (multiprocessing's rule for a program run by its path): the installed commands'
 # module imports nothing (cmdesk/launch.py).
 WORKER_PRELOAD = ["cmdesk.monitor.work"]
+FORKS = sys.platform.startswith("linux")  # from the server; elsewhere "spawn"
 
 
 def context() -> BaseContext:
-    if not sys.platform.startswith("linux"):
+    if not FORKS:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_PRELOAD)
@@ -36,7 +37,7 @@ def prepare(*, wait: bool = False) -> None:
     otherwise wait a quarter of a second for it (the start-up refresh among them). In the
     background unless `wait`: then returns once a worker can be forked at once. Does
     nothing where workers start fresh."""
-    if not sys.platform.startswith("linux"):
+    if not FORKS:
         return
     context()  # the preload list, before the server starts
     if not wait:

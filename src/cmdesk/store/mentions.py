@@ -168,12 +168,6 @@ def index_terms(text: str) -> set[str]:
     return set(terms_of(text))
 
 
-def entry_terms(title: str, author: str, text: str, *, scanned: Sequence[str] | None = None) -> str:
-    """The words a new entry adds to the search-as-you-type vocabulary, space-separated
-    (see entry_words)."""
-    return " ".join(entry_words(title, author, text, scanned=scanned))
-
-
 def entry_words(
     title: str, author: str, text: str, *, scanned: Sequence[str] | None = None
 ) -> set[str]:

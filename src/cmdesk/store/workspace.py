@@ -240,11 +240,8 @@ class Workspace:
         with self._mutex:
             if self.db is not None:
                 if self.lock.held:
-                    try:
-                        # Fold the WAL back so the file alone is the whole workspace.
-                        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                    except sqlite3.Error as exc:
-                        log.warning("Checkpoint on close failed for %s: %s", self.path, exc)
+                    # Fold the WAL back so the file alone is the whole workspace.
+                    self._fold_wal("TRUNCATE")
                 self.db.close()
             self.lock.release()
 
@@ -410,10 +407,14 @@ class Workspace:
                     # A smaller cache frees the pages beyond it at once.
                     self.db.execute(f"PRAGMA cache_size = {cache}")
                     self.db.execute(f"PRAGMA wal_autocheckpoint = {pages}")
-                    try:  # here, not at the next small write (a click in the GUI)
-                        self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                    except sqlite3.Error as exc:
-                        log.warning("Checkpoint after writes failed for %s: %s", self.path, exc)
+                    self._fold_wal("PASSIVE")  # here, not at the next click in the GUI
+
+    def _fold_wal(self, mode: str) -> None:
+        """Copy the WAL back into the file; a failure only leaves it in the WAL."""
+        try:
+            self.db.execute(f"PRAGMA wal_checkpoint({mode})")
+        except sqlite3.Error as exc:
+            log.warning("Checkpoint (%s) failed for %s: %s", mode, self.path, exc)
 
     def verify(self, *, full: bool = False, stop: Callable[[], bool] | None = None) -> None:
         """Integrity check on demand (raises WorkspaceCorrupt); safe from a worker thread.

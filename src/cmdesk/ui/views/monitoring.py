@@ -83,13 +83,6 @@ STATES = (
 PREPARE_PARSING_MS = 400
 
 
-def _prepare_parsing() -> None:
-    # Imported here: the network and parsing stack stays out of the start-up.
-    from cmdesk.monitor import workers
-
-    workers.prepare()
-
-
 def source_state(source: Source) -> str:
     """A source's health in plain words, for its tooltip and the sources list."""
     if not source.enabled:
@@ -366,9 +359,7 @@ class MonitoringView(QWidget):
             self.timer.start()
             # Sources that came due while the laptop was closed, once the window is up.
             self.catch_up.start()
-            if any(s.enabled for s in ws.sources.all()):
-                # The parsing processes' server, started meanwhile, is ready for it.
-                QTimer.singleShot(PREPARE_PARSING_MS, _prepare_parsing)
+            QTimer.singleShot(PREPARE_PARSING_MS, self._prepare_parsing)
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -700,6 +691,15 @@ class MonitoringView(QWidget):
             )
 
     # -- refreshing --------------------------------------------------------------------------
+
+    def _prepare_parsing(self) -> None:
+        """The parsing processes' server, started before the catch-up refresh so that it
+        is ready for it, when the workspace shown has sources to refresh."""
+        if self.ws is not None and any(s.enabled for s in self.ws.sources.all()):
+            # Imported here: the network and parsing stack stays out of the start-up.
+            from cmdesk.monitor import workers
+
+            workers.prepare()
 
     def refresh_due(self) -> None:
         if self.ws is not None and self.refreshing is None:
