@@ -1,11 +1,15 @@
 """A real HTTP server on 127.0.0.1 with programmable routes, for fetch and refresh tests
-and the refresh benchmark: conditional GET, gzip, redirects, trickles, bombs, errors."""
+and the refresh benchmark: conditional GET, gzip, redirects, trickles, bombs, errors;
+HTTPS with a certificate of the test's own, and a proxy (absolute addresses, CONNECT)."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import http.server
+import select
+import socket
+import ssl
 import threading
 import time
 import zlib
@@ -30,6 +34,7 @@ class Route:
     trickle_headers_s: float = 0.0  # send the status line and headers one byte at a time
     stream: Callable[[], Iterator[bytes]] | None = None  # a body produced on the fly
     cut_after: int | None = None  # close the connection after this many body bytes
+    hang_up: bool = False  # close a kept-alive connection after answering, without saying so
     last_modified: str = field(default_factory=lambda: formatdate(usegmt=True))
 
     @property
@@ -40,11 +45,16 @@ class Route:
 class FeedServer:
     """`with FeedServer() as server: server.route("/feed", Route(body=...)); server.url(...)`"""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        """`host`: another loopback address (127.0.0.2) is another host for per-host limits."""
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
+        """`host`: another loopback address (127.0.0.2) is another host for per-host limits;
+        `tls`: serve https with this context."""
         self.host = host
+        self.scheme = "https" if tls else "http"
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
+        self.headers: dict[str, dict[str, str]] = {}  # each path's last request headers
+        self.connections = 0  # accepted (a kept-alive connection serves several requests)
+        self.tunnels: list[str] = []  # CONNECT targets, when playing a proxy
         self.not_modified = 0
         self._active = 0
         self.max_active = 0
@@ -60,11 +70,25 @@ class FeedServer:
             def log_message(self, *args: object) -> None:
                 pass
 
+            def setup(self) -> None:
+                with server._lock:
+                    server.connections += 1
+                if isinstance(self.request, ssl.SSLSocket):
+                    self.request.settimeout(5)
+                    self.request.do_handshake()  # a client refusing it ends here
+                super().setup()
+
+            def do_CONNECT(self) -> None:
+                with server._lock:
+                    server.tunnels.append(self.path)
+                server._tunnel(self)
+
             def do_GET(self) -> None:
                 with server._lock:
                     server._active += 1
                     server.max_active = max(server.max_active, server._active)
                     server.hits[self.path] += 1
+                    server.headers[self.path] = dict(self.headers.items())
                 try:
                     server._serve(self)
                 except (BrokenPipeError, ConnectionResetError):
@@ -78,6 +102,11 @@ class FeedServer:
                 pass  # clients that hang up (deadlines, caps) are expected here
 
         self.httpd = _Server((host, 0), _Handler)
+        if tls is not None:
+            # The handshake in the handler's thread, not in the one accepting connections.
+            self.httpd.socket = tls.wrap_socket(
+                self.httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(
@@ -97,7 +126,33 @@ class FeedServer:
         return self.url(path)
 
     def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{self.scheme}://{self.host}:{self.port}{path}"
+
+    @staticmethod
+    def _tunnel(request: Handler) -> None:
+        """A proxy's CONNECT: bytes relayed both ways to the address asked for."""
+        host, _, port = request.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=5)
+        except OSError:
+            request.send_error(502)
+            return
+        request.send_response(200, "Connection established")
+        request.end_headers()
+        request.wfile.flush()
+        client = request.connection
+        with upstream:
+            while True:
+                ready, _w, _x = select.select([client, upstream], [], [], 5)
+                if not ready:
+                    break
+                for source in ready:
+                    data = source.recv(65536)
+                    if not data:
+                        request.close_connection = True
+                        return
+                    (upstream if source is client else client).sendall(data)
+        request.close_connection = True
 
     def _serve(self, request: Handler) -> None:
         route = self.routes.get(request.path)
@@ -155,6 +210,10 @@ class FeedServer:
             return
         request.send_header("Content-Length", str(len(body)))
         request.end_headers()
+        if route.hang_up:
+            request.wfile.write(body)
+            request.close_connection = True
+            return
         if route.trickle_s:
             for i in range(len(body)):
                 request.wfile.write(body[i : i + 1])

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from certificates import make_certificates
 from cli_spawn import spawn, wait_for
 from cmdesk.core.client import ClientProfile
 from cmdesk.store.workspace import Workspace
-from smtp_server import PASSWORD, USER, SmtpServer, make_certificates, running_smtp
+from smtp_server import PASSWORD, USER, SmtpServer, running_smtp
 
 TEAM_MAIL = "qualite@fournil.example"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import socket
 import threading
@@ -12,6 +13,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from certificates import Certificates, make_certificates
 from cmdesk.monitor.fetch import Fetcher, FetchRequest
 from feed_server import FeedServer, Route, gzip_bomb, rss
 
@@ -247,8 +249,101 @@ def test_proxy_addresses_are_checked() -> None:
 
     assert check_proxy("") == ""
     assert check_proxy("proxy.example:3128") == "http://proxy.example:3128"
-    assert check_proxy(" https://proxy.example ") == "https://proxy.example"
+    assert check_proxy(" http://proxy.example ") == "http://proxy.example"
+    with pytest.raises(InvalidData, match="Only http:// proxies"):
+        check_proxy("https://proxy.example")
     with pytest.raises(InvalidData, match="password"):
         check_proxy("http://lea:secret@proxy.example:3128")
     with pytest.raises(InvalidData, match="not a proxy address"):
         check_proxy("ftp://proxy.example")
+
+
+def test_connections_are_kept_alive_and_one_closed_meanwhile_is_replaced(
+    server: FeedServer, fetcher: Fetcher
+) -> None:
+    url = server.route("/feed", Route(body=FEED))
+    for _ in range(3):
+        assert fetcher.fetch(FetchRequest(url)).status == "ok"
+    assert server.connections == 1
+    # The server closes the connection after this answer without saying so: the next
+    # request finds it closed and is sent again on a new one.
+    bye = server.route("/bye", Route(body=FEED, hang_up=True))
+    assert fetcher.fetch(FetchRequest(bye)).body == FEED
+    assert fetcher.fetch(FetchRequest(url)).body == FEED
+    assert server.connections == 2 and server.hits["/feed"] == 4
+
+
+def test_addresses_are_sent_as_servers_expect_them(server: FeedServer) -> None:
+    # The loopback server plays the proxy, which is sent the whole address: a name in
+    # another script in IDNA, spaces and accents escaped, credentials as Basic auth.
+    host = "bäckerei.invalid".encode("idna").decode()
+    sent = f"http://{host}/flux%20actu/%C3%A9t%C3%A9?q=caf%C3%A9&x=%2F"
+    server.route(sent, Route(body=FEED))
+    with Fetcher(proxy=server.url(""), trust_env=False) as fetcher:
+        result = fetcher.fetch(
+            FetchRequest("http://léa:s3cret@bäckerei.invalid/flux actu/été?q=café&x=%2F")
+        )
+    assert result.status == "ok"
+    login = base64.b64encode("léa:s3cret".encode()).decode()
+    assert server.headers[sent]["Authorization"] == f"Basic {login}"
+
+
+def test_an_https_proxy_gets_a_clear_error() -> None:
+    with Fetcher(proxy="https://proxy.invalid:3128", trust_env=False) as fetcher:
+        result = fetcher.fetch(FetchRequest("http://feeds.invalid/feed"))
+    assert result.status == "error" and "only http:// proxies" in result.error
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    return make_certificates(tmp_path_factory.mktemp("certs"))
+
+
+def test_https_is_verified_and_kept_alive(certs: Certificates) -> None:
+    with FeedServer(tls=certs.server_context()) as server:
+        url = server.route("/feed", Route(body=FEED))
+        with Fetcher(trust_env=False, ca_file=str(certs.ca)) as fetcher:
+            results = [fetcher.fetch(FetchRequest(url)) for _ in range(2)]
+        assert [(r.status, r.body) for r in results] == [("ok", FEED)] * 2
+        assert server.connections == 1
+        with Fetcher(trust_env=False) as fetcher:  # the usual authorities: not the test's
+            refused = fetcher.fetch(FetchRequest(url))
+        assert refused.status == "error" and "certificate was refused" in refused.error
+        assert server.hits["/feed"] == 2
+
+
+def test_a_trickling_https_server_is_cut_at_the_deadline(certs: Certificates) -> None:
+    with FeedServer(tls=certs.server_context()) as server:
+        url = server.route("/slowhead", Route(trickle_headers_s=0.2))
+        with Fetcher(deadline_s=1.5, trust_env=False, ca_file=str(certs.ca)) as fetcher:
+            started = time.monotonic()
+            result = fetcher.fetch(FetchRequest(url), threading.Event())
+    assert time.monotonic() - started < 1.5 + 0.5
+    assert result.status == "error" and "within 1 seconds" in result.error
+
+
+def test_https_through_a_proxy_and_the_system_proxy_settings(
+    certs: Certificates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    with FeedServer(tls=certs.server_context()) as origin, FeedServer() as proxy:
+        url = origin.route("/feed", Route(body=FEED))
+        tunnel = f"127.0.0.1:{origin.port}"
+        with Fetcher(proxy=proxy.url(""), trust_env=False, ca_file=str(certs.ca)) as fetcher:
+            assert fetcher.fetch(FetchRequest(url)).body == FEED
+        assert proxy.tunnels == [tunnel]  # CONNECT, then TLS with the site itself
+        # The system's settings (on Linux, the environment), its exceptions obeyed.
+        monkeypatch.setenv("https_proxy", proxy.url(""))
+        with Fetcher(ca_file=str(certs.ca)) as fetcher:
+            assert fetcher.fetch(FetchRequest(url)).body == FEED
+        assert proxy.tunnels == [tunnel, tunnel]
+        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        with Fetcher(ca_file=str(certs.ca)) as fetcher:
+            assert fetcher.fetch(FetchRequest(url)).body == FEED
+        assert proxy.tunnels == [tunnel, tunnel]
+        with Fetcher(ca_file=str(certs.ca), trust_env=False) as fetcher:
+            monkeypatch.setenv("no_proxy", "")
+            assert fetcher.fetch(FetchRequest(url)).body == FEED
+        assert proxy.tunnels == [tunnel, tunnel]  # trust_env=False: never the system's

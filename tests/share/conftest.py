@@ -13,10 +13,11 @@ _PUBLISH = str(Path(__file__).resolve().parent.parent / "publish")
 if _PUBLISH not in sys.path:
     sys.path.insert(0, _PUBLISH)
 
+from certificates import Certificates, make_certificates  # noqa: E402
 from cmdesk.core.client import ClientProfile  # noqa: E402
 from cmdesk.store.workspace import Workspace  # noqa: E402
 from exports_data import fill  # noqa: E402
-from smtp_server import Certificates, SmtpServer, make_certificates, running_smtp  # noqa: E402
+from smtp_server import SmtpServer, running_smtp  # noqa: E402
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from loopback import Answer, Fault, LoopbackServer
 
+from certificates import Certificates
 from cmdesk.core.client import ClientProfile
 from cmdesk.core.delivery import Channel, Period, Schedule, SendState, Target, Timing
 from cmdesk.core.errors import InvalidData
@@ -33,7 +34,7 @@ from cmdesk.share.mail import SmtpSettings
 from cmdesk.store.deliveries import ClaimRefused
 from cmdesk.store.secrets import MemorySecrets
 from cmdesk.store.workspace import Workspace
-from smtp_server import PASSWORD, USER, Certificates, SmtpServer
+from smtp_server import PASSWORD, USER, SmtpServer
 
 S = SendState
 CREATED = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # Monday, after that morning's send

@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from certificates import Certificates, make_certificates
 from cmdesk.core.delivery import Attachment, Document, MaybeSent, NotSent
 from cmdesk.core.errors import InvalidData
 from cmdesk.share.mail import SmtpSettings, check_connection, send_mail
 from smtp_server import (
     PASSWORD,
     USER,
-    Certificates,
     SmtpServer,
     free_port,
-    make_certificates,
     running_smtp,
     silent_server,
 )

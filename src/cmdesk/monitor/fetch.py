@@ -1,40 +1,40 @@
 """Fetching feeds: polite, bounded, and never hanging.
 
-Our own HTTP (house rule 7), because feed servers misbehave: httpx's timeouts are per
-read, so a server trickling a byte every half second keeps a request alive forever;
-here every request has a total deadline, the body is streamed and capped after
-decompression (a gzip bomb stops at the cap), redirects are followed by hand (to tell
-permanent from temporary ones and to refuse file:// and other schemes), at most a few
-connections go to one host at a time, and 429/503 answers with Retry-After are obeyed.
-Synchronous httpx in a thread pool: faster here than its async client (DESIGN.md).
-
-The deadline and cancellation are enforced inside httpcore's network streams (see
-`_GuardedStream`): a watchdog that closes the response from another thread cannot reach the
-header phase (a server can trickle its headers forever) and, on Linux, closing a socket does
-not wake a thread blocked reading it.
+Our own HTTP (house rule 7), because feed servers misbehave: every request has a total
+deadline (a server trickling a byte every half second is cut), the body is streamed and
+capped after decompression (a gzip bomb stops at the cap), redirects are followed by hand
+(to tell permanent from temporary ones and to refuse file:// and other schemes), at most a
+few connections go to one host at a time, and 429/503 answers with Retry-After are obeyed.
+The connections themselves (http.client, kept alive, every read bounded by the deadline)
+are in connections.py; requests run in a thread pool.
 """
 
 from __future__ import annotations
 
+import http.client
 import logging
-import ssl
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
-
-import httpcore
-import httpx
 
 from cmdesk import __version__
 from cmdesk.core.errors import InvalidData
 from cmdesk.i18n import _
+from cmdesk.monitor.connections import (
+    Cancelled,
+    Connections,
+    Route,
+    TimedOut,
+    UnusableProxy,
+    guard,
+)
 
 Status = Literal["ok", "not_modified", "error"]
 USER_AGENT = f"cmdesk/{__version__} (feed reader; +https://cmdesk.example/bot)"
@@ -43,8 +43,8 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
 MAX_REDIRECTS = 5
-# Blocked reads wake up this often to notice a cancellation.
-CANCEL_POLL_S = 0.25
+CHUNK = 65536  # read at a time: the deadline, cancel and size cap are checked between
+DRAIN = 65536  # a redirect's or 304's body up to this is read to keep the connection
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,9 @@ class FetchResult:
     elapsed_s: float = 0.0
 
 
+_Answer = tuple[int, dict[str, str], bytes]  # status, headers (names in lower case), body
+
+
 @dataclass(frozen=True)
 class _Redirect:
     code: int
@@ -86,124 +89,9 @@ class _Stop(Exception):
         self.retry_after = retry_after
 
 
-class _Cancelled(Exception):
-    """Raised from inside httpcore's reads and writes when the caller's Event is set."""
-
-
-class _Guard(threading.local):
-    """The deadline and cancel Event of the request running in this thread.
-
-    httpx's sync client does all I/O in the calling thread, so the network streams read
-    these at each call, even on a pooled connection opened by another thread."""
-
-    deadline: float | None = None
-    cancel: threading.Event | None = None
-
-
-_guard = _Guard()
-
-
-def _time_left(timeout: float | None, error: type[httpcore.TimeoutException]) -> float | None:
-    """`timeout` shortened to what is left before the deadline; raises when none is left."""
-    if _guard.cancel is not None and _guard.cancel.is_set():
-        raise _Cancelled
-    if _guard.deadline is None:
-        return timeout
-    left = _guard.deadline - time.monotonic()
-    if left <= 0:  # never pass 0: a socket with timeout 0 is non-blocking, not timed out
-        raise error("deadline")
-    return left if timeout is None else min(timeout, left)
-
-
-class _GuardedStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        # A read waits in short slices so that a cancellation is seen while the server is
-        # silent; a slice ending without data consumed nothing, so reading again is safe.
-        limit = None if timeout is None else time.monotonic() + timeout
-        while True:
-            left = None if limit is None else limit - time.monotonic()
-            if left is not None and left <= 0:
-                raise httpcore.ReadTimeout("read timeout")
-            wait = _time_left(left, httpcore.ReadTimeout)
-            if _guard.cancel is not None:
-                wait = CANCEL_POLL_S if wait is None else min(wait, CANCEL_POLL_S)
-            try:
-                return self._inner.read(max_bytes, wait)
-            except httpcore.ReadTimeout:
-                if wait == left or wait is None:
-                    raise
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        wait = _time_left(timeout, httpcore.ConnectTimeout)
-        return _GuardedStream(self._inner.start_tls(ssl_context, server_hostname, wait))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _GuardedBackend(httpcore.NetworkBackend):
-    # Name resolution (getaddrinfo) inside connect_tcp cannot be interrupted: a hung DNS
-    # lookup can still outlast the deadline; the system resolver's own timeout bounds it.
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
-        self._inner = inner
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.NetworkStream:
-        wait = _time_left(timeout, httpcore.ConnectTimeout)
-        return _GuardedStream(
-            self._inner.connect_tcp(host, port, wait, local_address, socket_options)
-        )
-
-    def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.NetworkStream:
-        wait = _time_left(timeout, httpcore.ConnectTimeout)
-        return _GuardedStream(self._inner.connect_unix_socket(path, wait, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-def _guard_client(client: httpx.Client) -> None:
-    """Put the guarded backend under every transport of `client`, the proxies' included.
-
-    httpx has no public hook for httpcore's network backend, so this reaches into two
-    private attributes; it fails loudly (and the deadline tests fail) if they change."""
-    for transport in [client._transport, *client._mounts.values()]:
-        if transport is None:  # a NO_PROXY pattern
-            continue
-        if not isinstance(transport, httpx.HTTPTransport):
-            raise RuntimeError(f"unexpected httpx transport {type(transport).__name__}")
-        pool = transport._pool
-        pool._network_backend = _GuardedBackend(pool._network_backend)
-
-
 def _header(value: str) -> bytes:
     # Stored validators and user agents come from servers and users: a line break would
-    # forge headers, a non-Latin-1 character makes httpx raise and h11 refuses edge spaces.
+    # forge headers, and http.client refuses it and non-Latin-1 characters.
     return value.replace("\r", " ").replace("\n", " ").encode("latin-1", "ignore").strip()
 
 
@@ -269,6 +157,13 @@ def check_proxy(url: str) -> str:
         valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
     except ValueError:  # "http://[bad" or a port out of range
         valid = False
+    if valid and parts.scheme == "https":  # TLS to the proxy itself: see connections.py
+        raise InvalidData(
+            _(
+                "Only http:// proxies can be used (a proxy for https sites usually has an "
+                "http:// address too)."
+            )
+        )
     if not valid:
         raise InvalidData(
             _("“{url}” is not a proxy address like http://proxy.example:3128.").format(url=url)
@@ -296,7 +191,10 @@ class Fetcher:
         proxy: str | None = None,
         trust_env: bool = True,
         user_agent: str = USER_AGENT,
+        ca_file: str | None = None,
     ) -> None:
+        """`proxy`: a manual proxy (check_proxy), else the system's when `trust_env`;
+        `ca_file`: the authorities to trust for https instead of certifi's."""
         self.max_bytes = max_bytes
         self.deadline_s = deadline_s
         self.max_per_host = max_per_host
@@ -304,19 +202,12 @@ class Fetcher:
         self.user_agent = user_agent
         self._hosts: dict[str, threading.Semaphore] = {}
         self._hosts_lock = threading.Lock()
-        self.client = httpx.Client(
-            proxy=proxy,
-            trust_env=trust_env,
-            follow_redirects=False,
-            limits=httpx.Limits(
-                max_connections=max_workers * 2, max_keepalive_connections=max_workers
-            ),
-            timeout=httpx.Timeout(min(10.0, deadline_s)),
+        self._connections = Connections(
+            proxy=proxy, trust_env=trust_env, max_idle=max_per_host, ca_file=ca_file
         )
-        _guard_client(self.client)
 
     def close(self) -> None:
-        self.client.close()
+        self._connections.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -352,17 +243,17 @@ class Fetcher:
                         raise _Stop(_("Too many redirects."))
                     seen.add(url)
                     continue
-                response, body = outcome
+                code, headers, body = outcome
                 final = url if url != request.url else ""
                 return FetchResult(
                     url=request.url,
-                    status="not_modified" if response.status_code == 304 else "ok",
+                    status="not_modified" if code == 304 else "ok",
                     final_url=url,
-                    http_status=response.status_code,
+                    http_status=code,
                     body=body,
-                    headers={k.lower(): v for k, v in response.headers.items()},
-                    etag=response.headers.get("etag", ""),
-                    last_modified=response.headers.get("last-modified", ""),
+                    headers=headers,
+                    etag=headers.get("etag", ""),
+                    last_modified=headers.get("last-modified", ""),
                     permanent_url=final if permanent else "",
                     elapsed_s=time.monotonic() - started,
                 )
@@ -408,16 +299,27 @@ class Fetcher:
         request: FetchRequest,
         deadline: float,
         cancel: threading.Event | None,
-    ) -> tuple[httpx.Response, bytes] | _Redirect:
-        headers = [
-            (b"User-Agent", _header(request.user_agent or self.user_agent)),
-            (b"Accept", ACCEPT.encode()),
-            (b"Accept-Encoding", b"gzip, deflate"),
-        ]
+    ) -> _Answer | _Redirect:
+        try:
+            route = self._connections.route(url)
+        except (ValueError, UnicodeError):  # a bad port, "http://a..b/"
+            raise _Stop(self._not_an_address(url)) from None
+        except UnusableProxy as exc:
+            raise _Stop(
+                _("The proxy {url} cannot be used: only http:// proxies are supported.").format(
+                    url=exc.url
+                )
+            ) from None
+        headers = {
+            "User-Agent": _header(request.user_agent or self.user_agent),
+            "Accept": ACCEPT.encode(),
+            "Accept-Encoding": b"gzip, deflate",
+            **{name: value.encode("latin-1") for name, value in route.headers.items()},
+        }
         if request.etag:
-            headers.append((b"If-None-Match", _header(request.etag)))
+            headers["If-None-Match"] = _header(request.etag)
         if request.last_modified:
-            headers.append((b"If-Modified-Since", _header(request.last_modified)))
+            headers["If-Modified-Since"] = _header(request.last_modified)
         slot = self._host_slot(url)
         # Waiting for a turn on a busy host counts against the deadline too.
         while not slot.acquire(timeout=0.2):
@@ -426,53 +328,72 @@ class Fetcher:
             if cancel is not None and cancel.is_set():
                 raise _Stop(_("Cancelled."))
         try:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _Stop(self._too_slow())
-            timeout = httpx.Timeout(min(10.0, remaining))
-            _guard.deadline, _guard.cancel = deadline, cancel
-            try:
-                with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
-                    return self._read(url, response, deadline, cancel)
-            except _Cancelled:
-                raise _Stop(_("Cancelled.")) from None
-            except httpx.TimeoutException:
-                raise _Stop(self._too_slow()) from None
-            except (httpx.InvalidURL, UnicodeError):  # UnicodeError: IDNA, "http://a..b/"
-                raise _Stop(self._not_an_address(url)) from None
-            except httpx.ConnectError as exc:
-                raise _Stop(self._connect_error(exc)) from None
-            except (httpx.TransportError, httpx.StreamError) as exc:
-                raise _Stop(
-                    _("The connection broke off before the feed was complete ({detail}).").format(
-                        detail=type(exc).__name__
-                    )
-                ) from None
-            except httpx.HTTPError as exc:
-                raise _Stop(
-                    _("The feed could not be fetched: {detail}").format(detail=exc)
-                ) from None
+            with guard(deadline, cancel):
+                return self._exchange(url, route, headers, deadline, cancel)
+        except Cancelled:
+            raise _Stop(_("Cancelled.")) from None
+        except TimedOut:
+            raise _Stop(self._too_slow()) from None
         finally:
-            _guard.deadline, _guard.cancel = None, None
             slot.release()
+
+    def _exchange(
+        self,
+        url: str,
+        route: Route,
+        headers: dict[str, bytes],
+        deadline: float,
+        cancel: threading.Event | None,
+    ) -> _Answer | _Redirect:
+        """The request on a kept-alive connection, or on a new one when the server had
+        closed it meanwhile (a GET can be sent again)."""
+        for fresh in (False, True):
+            with self._connections.lend(route, fresh=fresh) as lease:
+                connection = lease.connection
+                if connection.sock is None:
+                    try:
+                        connection.connect()
+                    except (UnicodeError, http.client.InvalidURL):
+                        raise _Stop(self._not_an_address(url)) from None
+                    except OSError as exc:  # refused, unknown name, certificate, proxy
+                        raise _Stop(self._connect_error(exc)) from None
+                try:
+                    connection.request("GET", route.target, headers=headers)
+                    response = connection.getresponse()
+                except (ConnectionError, http.client.BadStatusLine) as exc:
+                    if lease.reused and not fresh:
+                        continue
+                    raise _Stop(self._broke_off(exc)) from None
+                except (http.client.HTTPException, OSError) as exc:
+                    raise _Stop(self._broke_off(exc)) from None
+                try:
+                    answer = self._read(url, response, deadline, cancel)
+                    if not response.isclosed() and (response.length or 0) <= DRAIN:
+                        response.read()  # an empty or short body: the connection can serve again
+                except (http.client.HTTPException, OSError) as exc:
+                    raise _Stop(self._broke_off(exc)) from None
+                lease.keep = response.isclosed() and not response.will_close
+                return answer
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     def _read(
         self,
         url: str,
-        response: httpx.Response,
+        response: http.client.HTTPResponse,
         deadline: float,
         cancel: threading.Event | None,
-    ) -> tuple[httpx.Response, bytes] | _Redirect:
-        code = response.status_code
+    ) -> _Answer | _Redirect:
+        code = response.status
         if code in (301, 302, 303, 307, 308):
-            location = response.headers.get("location")
+            location = response.getheader("location")
             if not location:
                 raise _Stop(_("The server redirected without saying where."))
             return _Redirect(code, urljoin(url, location))
+        headers = {name.lower(): value for name, value in response.getheaders()}
         if code == 304:
-            return response, b""
+            return code, headers, b""
         if code in (429, 503):
-            retry = _retry_after(response.headers.get("retry-after"), datetime.now(UTC))
+            retry = _retry_after(headers.get("retry-after"), datetime.now(UTC))
             if retry is not None:
                 raise _Stop(
                     _("The server asked to wait until {time}.").format(
@@ -483,17 +404,15 @@ class Fetcher:
             raise _Stop(_("The server is busy (HTTP {code}).").format(code=code))
         if code >= 400:
             raise _Stop(self._http_error(code))
-        declared = response.headers.get("content-length", "")
+        declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes * 20:
             raise _Stop(self._too_big())
-        decoder = _Decoder(response.headers.get("content-encoding", ""))
+        decoder = _Decoder(headers.get("content-encoding", ""))
         parts: list[bytes] = []
         size = 0
         received = False
-        # No chunk size: httpx would otherwise buffer up to it before yielding, and the
-        # deadline and cancel checks below would not run while a server trickles.
-        for raw in response.iter_raw():
-            received = received or bool(raw)
+        while raw := response.read(CHUNK):
+            received = True
             if time.monotonic() > deadline:
                 raise _Stop(self._too_slow())
             if cancel is not None and cancel.is_set():
@@ -503,8 +422,10 @@ class Fetcher:
             if size > self.max_bytes:
                 raise _Stop(self._too_big())
             parts.append(data)
+        if response.length:  # the connection closed before the announced length
+            raise http.client.IncompleteRead(b"", response.length)
         decoder.finish(received)
-        return response, b"".join(parts)
+        return code, headers, b"".join(parts)
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -525,6 +446,12 @@ class Fetcher:
         if code in (404, 410):
             return _("There is no feed at this address any more (HTTP {code}).").format(code=code)
         return _("The server answered with an error (HTTP {code}).").format(code=code)
+
+    @staticmethod
+    def _broke_off(exc: Exception) -> str:
+        return _("The connection broke off before the feed was complete ({detail}).").format(
+            detail=type(exc).__name__
+        )
 
     @staticmethod
     def _connect_error(exc: Exception) -> str:

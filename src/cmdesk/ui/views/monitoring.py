@@ -730,7 +730,7 @@ class MonitoringView(QWidget):
         known = {a.id for a in ws.topics.alerts(include_acknowledged=True)}
 
         proxy = self.proxy or None
-        # The network and parsing stack (httpx, feedparser) loads on the first refresh,
+        # The network and parsing stack (http.client, feedparser) loads on the first refresh,
         # not at start-up: ~200 ms of imports kept off the first paint.
         from cmdesk.monitor.fetch import Fetcher
         from cmdesk.monitor.refresh import Refresher
