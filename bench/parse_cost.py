@@ -29,7 +29,7 @@ from cmdesk.core.client import ClientProfile
 from cmdesk.core.monitoring import FetchOutcome
 from cmdesk.monitor.parse import parse_feed
 from cmdesk.monitor.work import ParseResult, parse_job
-from cmdesk.store.mentions import entry_keys, entry_words
+from cmdesk.store.mentions import entry_keys, words_of_entries
 from cmdesk.store.workspace import Workspace
 from refresh import feed
 
@@ -50,10 +50,9 @@ def _steps() -> dict[str, Callable[[], object]]:
         "whole job": lambda: [parse_job(b, URL, HEADERS) for b in bodies],
         "read and sanitise": lambda: [parse_feed(b, url=URL, headers=HEADERS) for b in bodies],
         "classify": lambda: [estimate(f"{e.title}. {e.text}") for e in entries],
-        "search words": lambda: [
-            entry_words(e.title, e.author, e.text, scanned=s)
-            for e, s in zip(entries, scanned, strict=True)
-        ],
+        "search words": lambda: words_of_entries(
+            (e.title, e.author, e.text, s) for e, s in zip(entries, scanned, strict=True)
+        ),
         "article keys": lambda: [entry_keys(e.url, e.title) for e in entries],
         "workspace": lambda: _write(parsed, store=False),
         "write": lambda: _write(parsed, store=True),

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cmdesk.core.classify import scan
 from cmdesk.core.client import ClientProfile
 from cmdesk.core.errors import InvalidData
 from cmdesk.core.monitoring import PAUSE_AFTER_FAILURES, FetchOutcome, IncomingEntry
-from cmdesk.store.mentions import MentionFilter, entry_words, published_of
+from cmdesk.store.mentions import MentionFilter, published_of, words_of_entries
 from cmdesk.store.workspace import Workspace
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -370,11 +371,13 @@ def _words_stored(batches: list[list[tuple[int, list[tuple]]]], *, by_feed: bool
                     IncomingEntry(
                         guid=f"g{guid}", url=url, title=" ".join(title), text=" ".join(text),
                         published=NOW,
-                        terms=" ".join(entry_words(" ".join(title), "", " ".join(text))),
                     )
                     for url, title, text, guid in fields
                 )  # fmt: skip
-                union = " ".join({t for e in entries for t in (e.terms or "").split()})
+                # As a parsing worker gathers them: from the classifier's scan.
+                union = " ".join(words_of_entries(
+                    (e.title, e.author, e.text, scan(f"{e.title}. {e.text}")) for e in entries
+                ))  # fmt: skip
                 outcomes.append(FetchOutcome(source_id=ids[source], ok=True, entries=entries,
                                              terms=union if by_feed else None))  # fmt: skip
             ws.mentions.record_refreshes(outcomes, NOW)

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cmdesk.core.classify import scan
-from cmdesk.store.mentions import entry_words, terms_of
+from cmdesk.store.mentions import terms_of, words_of_entries
 
 
 def _by_category(text: str) -> list[str]:
@@ -44,7 +44,8 @@ def test_words_match_the_plain_definition(text: str) -> None:
 @example("Déçue", "Léa", "Colis jamais reçu, œuvre 😡")
 @example("Plain title", "Bob", "plain text, 42 words")
 def test_an_entrys_words_are_its_terms(title: str, author: str, text: str) -> None:
-    assert entry_words(title, author, text) == set(_by_category(f"{title} {author} {text}"))
+    expected = set(_by_category(f"{title} {author} {text}"))
+    assert words_of_entries([(title, author, text, None)]) == expected
 
 
 _latin = st.text(st.characters(max_codepoint=0x17F), max_size=60)
@@ -65,4 +66,13 @@ _latin = st.text(st.characters(max_codepoint=0x17F), max_size=60)
 @example("x" * 999, "", "a " * 1499 + "zz")  # the classifier stops before the end of the text
 def test_the_classifiers_words_give_the_same_terms(title: str, author: str, text: str) -> None:
     scanned = scan(f"{title}. {text}")
-    assert entry_words(title, author, text, scanned=scanned) == entry_words(title, author, text)
+    with_scan = words_of_entries([(title, author, text, scanned)])
+    assert with_scan == words_of_entries([(title, author, text, None)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_latin, st.text(max_size=10), _latin, st.booleans()), max_size=5))
+@example([("Déçue.", "Léa", "Colis (jamais) reçu!", True), ("Bon", "", "pain; levain", False)])
+def test_a_feeds_words_are_those_of_its_entries(entries: list) -> None:
+    rows = [(t, a, x, scan(f"{t}. {x}") if scanned else None) for t, a, x, scanned in entries]
+    assert words_of_entries(rows) == set().union(*(words_of_entries([row]) for row in rows))

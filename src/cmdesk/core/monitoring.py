@@ -91,11 +91,10 @@ class IncomingEntry:
     language: str = ""
     sentiment: str = ""
     sentiment_reason: str = ""
-    # Also computed in the worker when it can be (the writer computes what is missing):
-    # what finds the same article again (normalised URL, title key, site) and the words
-    # to offer while typing a search. The writer is a refresh's bottleneck, workers not.
+    # Also computed in the worker when it can be (the writer computes it otherwise):
+    # what finds the same article again (normalised URL, title key, site). The writer is
+    # a refresh's bottleneck, workers not.
     keys: tuple[str, str, str] | None = None
-    terms: str | None = None  # space-separated: one string pickles far faster than many
 
 
 @dataclass(frozen=True)

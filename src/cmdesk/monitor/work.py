@@ -14,7 +14,7 @@ from cmdesk.core.classify import estimate, scan
 from cmdesk.core.monitoring import IncomingEntry
 from cmdesk.i18n import set_language
 from cmdesk.monitor.parse import FeedError, ParsedEntry, parse_feed
-from cmdesk.store.mentions import entry_keys, entry_words
+from cmdesk.store.mentions import entry_keys, words_of_entries
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,13 @@ class ParseResult:
     terms: str | None = None  # FetchOutcome.terms
 
 
-def _incoming(entry: ParsedEntry, feed_words: set[str]) -> IncomingEntry:
-    """`feed_words` receives the entry's search words."""
-    classified = f"{entry.title}. {entry.text}"
-    scanned = scan(classified)
-    guess = estimate(classified, scanned=scanned)
-    words = entry_words(entry.title, entry.author, entry.text, scanned=scanned)
-    feed_words |= words
-    # The keys and words are what the writer would otherwise compute, in the one thread
-    # all results go through.
+def _incoming(entry: ParsedEntry, scanned: list[str]) -> IncomingEntry:
+    """`scanned`: the words the classifier reads, scan(f"{entry.title}. {entry.text}")."""
+    guess = estimate(f"{entry.title}. {entry.text}", scanned=scanned)
+    # The keys are what the writer would otherwise compute, in the one thread all
+    # results go through. The entry's own search words are left to the writer: it needs
+    # them only for an entry that joins a feed's known ones (a few per refresh), while a
+    # feed whose entries are all new brings its words in ParseResult.terms.
     return IncomingEntry(
         guid=entry.guid,
         url=entry.url,
@@ -49,7 +47,6 @@ def _incoming(entry: ParsedEntry, feed_words: set[str]) -> IncomingEntry:
         sentiment=guess.sentiment,
         sentiment_reason=guess.reason,
         keys=entry_keys(entry.url, entry.title),
-        terms=" ".join(words),
     )
 
 
@@ -59,8 +56,11 @@ def parse_job(body: bytes, url: str, headers: Mapping[str, str]) -> ParseResult:
         feed = parse_feed(body, url=url, headers=headers)
     except FeedError as error:
         return ParseResult(error=error.message)
-    words: set[str] = set()
-    entries = tuple(_incoming(e, words) for e in feed.entries)
+    scanned = [scan(f"{e.title}. {e.text}") for e in feed.entries]
+    entries = tuple(map(_incoming, feed.entries, scanned))
+    words = words_of_entries(
+        (e.title, e.author, e.text, s) for e, s in zip(feed.entries, scanned, strict=True)
+    )
     return ParseResult(
         entries=entries,
         title=feed.title,

@@ -168,34 +168,38 @@ def index_terms(text: str) -> set[str]:
     return set(terms_of(text))
 
 
-def entry_words(
-    title: str, author: str, text: str, *, scanned: Sequence[str] | None = None
-) -> set[str]:
-    """The words a new entry adds to the search-as-you-type vocabulary. The opening of
-    each text is enough to know a site's vocabulary, at a fraction of the cost of every
-    word of long posts.
+def words_of_entries(entries: Iterable[tuple[str, str, str, Sequence[str] | None]]) -> set[str]:
+    """The words new entries (title, author, text, scanned) add to the search-as-you-type
+    vocabulary, gathered in one set (a feed's, in a parsing worker). The opening of each
+    text is enough to know a site's vocabulary, at a fraction of the cost of every word
+    of long posts.
 
-    `scanned`: the classifier's words of f"{title}. {text}" (core.classify.scan), which
-    are these terms when the classifier read all of it and every character folds to an
-    ASCII letter, digit or separator (casefold and lower agree there, and no ligature is
-    left to spell out): the text is then decomposed once, not twice (property-tested).
+    `scanned`: the classifier's words of f"{title}. {text}" (core.classify.scan), or
+    None. They are these terms, with clause marks (removed once, at the end), when the
+    classifier read all of it and every character folds to an ASCII letter, digit or
+    separator (casefold and lower agree there, and no ligature is left to spell out):
+    the text is then decomposed once, not twice (property-tested).
     """
-    if (
-        scanned is not None
-        and len(text) <= TERMS_TEXT
-        and len(title) + 2 + len(text) <= MAX_CLASSIFIED
-        and _folds_to_ascii(title)
-        and _folds_to_ascii(text)
-    ):
-        found = set(scanned)
-        found -= MARKS
-        found.update(terms_of(author))
-        return found
-    opening = f"{title} {author} {text[:TERMS_TEXT]}"
-    ascii_terms = _ascii_terms(opening)
-    if ascii_terms is not None:
-        return set(b" ".join(ascii_terms).decode("ascii").split())
-    return set(index_terms(opening))
+    found: set[str] = set()
+    for title, author, text, scanned in entries:
+        if (
+            scanned is not None
+            and len(text) <= TERMS_TEXT
+            and len(title) + 2 + len(text) <= MAX_CLASSIFIED
+            and _folds_to_ascii(title)
+            and _folds_to_ascii(text)
+        ):
+            found.update(scanned)
+            found.update(terms_of(author))
+            continue
+        opening = f"{title} {author} {text[:TERMS_TEXT]}"
+        ascii_terms = _ascii_terms(opening)
+        if ascii_terms is not None:
+            found.update(b" ".join(ascii_terms).decode("ascii").split())
+        else:
+            found.update(terms_of(opening))
+    found -= MARKS  # no term is a clause mark: only the scanned words have them
+    return found
 
 
 def _quote(term: str) -> str:
@@ -323,11 +327,9 @@ class Mentions:
                 if outcome.terms is not None and tally and tally[0] == len(outcome.entries):
                     fresh.update(outcome.terms.split())  # every entry is a new mention
                     continue
-                for entry in entries_stored:
-                    if entry.terms is None:
-                        fresh |= entry_words(entry.title, entry.author, entry.text)
-                    else:
-                        fresh.update(entry.terms.split())
+                fresh |= words_of_entries(
+                    (entry.title, entry.author, entry.text, None) for entry in entries_stored
+                )
             for name in names:
                 fresh.update(index_terms(name))
             # Most words are known already: asking SQLite about each one would cost more
