@@ -210,7 +210,7 @@ def test_truncated_compressed_body_is_an_error(server: FeedServer, fetcher: Fetc
 def test_odd_addresses_and_headers_give_errors_not_exceptions(
     server: FeedServer, fetcher: Fetcher
 ) -> None:
-    for bad in ("http://[bad/", "http://a..b/"):
+    for bad in ("http://[bad/", "http://a..b/", "http://a b/feed", "http://a\x01b/"):
         result = fetcher.fetch(FetchRequest(bad))
         assert result.status == "error" and "is not a web address" in result.error
     url = server.route("/feed", Route(body=FEED))

@@ -159,6 +159,11 @@ def _basic(user: str | None, password: str | None) -> str:
     return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
+def _proxy_login(proxy: SplitResult) -> dict[str, str]:
+    """The header of a proxy's credentials (user:password@ in its address), if any."""
+    return {"Proxy-Authorization": _basic(proxy.username, proxy.password)} if proxy.username else {}
+
+
 class Connections:
     """Kept-alive connections, at most `max_idle` idle per host; safe to share between
     threads (each connection is lent to one request at a time)."""
@@ -198,8 +203,8 @@ class Connections:
         headers = {}
         if parts.username:
             headers["Authorization"] = _basic(parts.username, parts.password)
-        if proxy is not None and proxy.username and not tls:
-            headers["Proxy-Authorization"] = _basic(proxy.username, proxy.password)
+        if proxy is not None and not tls:  # a tunnel sends them with its CONNECT
+            headers.update(_proxy_login(proxy))
         return Route(host, port, tls, proxy, target, headers)
 
     def _proxy(self, scheme: str, host: str) -> SplitResult | None:
@@ -250,10 +255,7 @@ class Connections:
                 host, port, timeout=READ_TIMEOUT_S, context=self._context()
             )
             if proxy is not None:
-                headers = {}
-                if proxy.username:
-                    headers["Proxy-Authorization"] = _basic(proxy.username, proxy.password)
-                connection.set_tunnel(route.host, route.port, headers)
+                connection.set_tunnel(route.host, route.port, _proxy_login(proxy))
         else:
             connection = http.client.HTTPConnection(host, port, timeout=READ_TIMEOUT_S)
         connection._create_connection = _connect  # type: ignore[attr-defined]
@@ -263,12 +265,9 @@ class Connections:
         """Made at the first https request (loading the authorities takes ~20 ms)."""
         with self._lock:
             if self._tls is None:
-                if self._ca_file is None:
-                    import certifi  # the authorities browsers trust, as httpx uses
+                import certifi  # the authorities browsers trust, as httpx uses
 
-                    context = ssl.create_default_context(cafile=certifi.where())
-                else:
-                    context = ssl.create_default_context(cafile=self._ca_file)
+                context = ssl.create_default_context(cafile=self._ca_file or certifi.where())
                 context.sslsocket_class = _GuardedSSLSocket
                 self._tls = context
             return self._tls

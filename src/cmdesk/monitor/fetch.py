@@ -43,7 +43,7 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
 MAX_REDIRECTS = 5
-CHUNK = 65536  # read at a time: the deadline, cancel and size cap are checked between
+CHUNK = 65536  # read at a time: the size cap is checked between
 DRAIN = 65536  # a redirect's or 304's body up to this is read to keep the connection
 
 log = logging.getLogger(__name__)
@@ -329,7 +329,9 @@ class Fetcher:
                 raise _Stop(_("Cancelled."))
         try:
             with guard(deadline, cancel):
-                return self._exchange(url, route, headers, deadline, cancel)
+                return self._exchange(url, route, headers)
+        except http.client.InvalidURL:  # control characters or spaces in the name
+            raise _Stop(self._not_an_address(url)) from None
         except Cancelled:
             raise _Stop(_("Cancelled.")) from None
         except TimedOut:
@@ -337,24 +339,16 @@ class Fetcher:
         finally:
             slot.release()
 
-    def _exchange(
-        self,
-        url: str,
-        route: Route,
-        headers: dict[str, bytes],
-        deadline: float,
-        cancel: threading.Event | None,
-    ) -> _Answer | _Redirect:
+    def _exchange(self, url: str, route: Route, headers: dict[str, bytes]) -> _Answer | _Redirect:
         """The request on a kept-alive connection, or on a new one when the server had
-        closed it meanwhile (a GET can be sent again)."""
+        closed it meanwhile (a GET can be sent again). Every read stops at the request's
+        deadline and at its cancellation (connections.guard)."""
         for fresh in (False, True):
             with self._connections.lend(route, fresh=fresh) as lease:
                 connection = lease.connection
                 if connection.sock is None:
                     try:
                         connection.connect()
-                    except (UnicodeError, http.client.InvalidURL):
-                        raise _Stop(self._not_an_address(url)) from None
                     except OSError as exc:  # refused, unknown name, certificate, proxy
                         raise _Stop(self._connect_error(exc)) from None
                 try:
@@ -367,7 +361,7 @@ class Fetcher:
                 except (http.client.HTTPException, OSError) as exc:
                     raise _Stop(self._broke_off(exc)) from None
                 try:
-                    answer = self._read(url, response, deadline, cancel)
+                    answer = self._read(url, response)
                     if not response.isclosed() and (response.length or 0) <= DRAIN:
                         response.read()  # an empty or short body: the connection can serve again
                 except (http.client.HTTPException, OSError) as exc:
@@ -376,13 +370,7 @@ class Fetcher:
                 return answer
         raise AssertionError("unreachable: the second attempt returns or raises")
 
-    def _read(
-        self,
-        url: str,
-        response: http.client.HTTPResponse,
-        deadline: float,
-        cancel: threading.Event | None,
-    ) -> _Answer | _Redirect:
+    def _read(self, url: str, response: http.client.HTTPResponse) -> _Answer | _Redirect:
         code = response.status
         if code in (301, 302, 303, 307, 308):
             location = response.getheader("location")
@@ -413,10 +401,6 @@ class Fetcher:
         received = False
         while raw := response.read(CHUNK):
             received = True
-            if time.monotonic() > deadline:
-                raise _Stop(self._too_slow())
-            if cancel is not None and cancel.is_set():
-                raise _Stop(_("Cancelled."))
             data = decoder.feed(raw, self.max_bytes - size)
             size += len(data)
             if size > self.max_bytes:

@@ -27,9 +27,9 @@ class ParseResult:
     terms: str | None = None  # FetchOutcome.terms
 
 
-def _incoming(entry: ParsedEntry, scanned: list[str]) -> IncomingEntry:
-    """`scanned`: the words the classifier reads, scan(f"{entry.title}. {entry.text}")."""
-    guess = estimate(f"{entry.title}. {entry.text}", scanned=scanned)
+def _incoming(entry: ParsedEntry, classified: str, scanned: list[str]) -> IncomingEntry:
+    """`classified`: f"{entry.title}. {entry.text}", `scanned`: its scan()."""
+    guess = estimate(classified, scanned=scanned)
     # The keys are what the writer would otherwise compute, in the one thread all
     # results go through. The entry's own search words are left to the writer: it needs
     # them only for an entry that joins a feed's known ones (a few per refresh), while a
@@ -56,8 +56,9 @@ def parse_job(body: bytes, url: str, headers: Mapping[str, str]) -> ParseResult:
         feed = parse_feed(body, url=url, headers=headers)
     except FeedError as error:
         return ParseResult(error=error.message)
-    scanned = [scan(f"{e.title}. {e.text}") for e in feed.entries]
-    entries = tuple(map(_incoming, feed.entries, scanned))
+    classified = [f"{e.title}. {e.text}" for e in feed.entries]
+    scanned = list(map(scan, classified))
+    entries = tuple(map(_incoming, feed.entries, classified, scanned))
     words = words_of_entries(
         (e.title, e.author, e.text, s) for e, s in zip(feed.entries, scanned, strict=True)
     )
