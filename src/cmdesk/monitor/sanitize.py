@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from urllib.parse import quote, urljoin, urlsplit
 
 import nh3
@@ -35,14 +36,23 @@ ATTRIBUTES = {
     "time": {"datetime"},
 }
 _LINK_REL = "noopener noreferrer nofollow"
-# Built once: constructing an ammonia configuration costs as much as a cleaning, so
-# relative addresses pass the first cleaning untouched and are resolved afterwards.
+# The base address of the text being cleaned, for the cleaner's callback below: one
+# cleaner built once (building one costs as much as a cleaning), the base set per call.
+_current = threading.local()
+
+
+def _relative(value: str) -> str | None:
+    """A relative address (the cleaner asks about no other) made absolute against the
+    current base, or None (dropped) when there is none."""
+    return _resolve(value, _current.base, _current.origin)
+
+
 _FIRST = nh3.Cleaner(
     tags=TAGS | {"img"},
     clean_content_tags=DROP_WITH_CONTENT,
     attributes={**ATTRIBUTES, "img": {"src", "alt"}},
     url_schemes=SAFE_SCHEMES,
-    url_relative="pass_through",
+    url_relative=_relative,
     link_rel=_LINK_REL,
 )
 _FINAL = nh3.Cleaner(
@@ -55,22 +65,13 @@ _FINAL = nh3.Cleaner(
 )
 _TEXT = nh3.Cleaner(tags=set(), clean_content_tags=DROP_WITH_CONTENT)
 _IMG_RE = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
-_ATTR_RE = re.compile(r'\s(src|alt)="([^"]*)"')
 # In ammonia's output every attribute is double-quoted, with quotes escaped inside.
+_ATTR_RE = re.compile(r'\s(src|alt)="([^"]*)"')
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
-# A rooted path that resolving, percent-encoding and escaping leave as it is: no "//"
-# start, no dot segment, no query, no character any of them would change.
-_ROOTED = r"/(?![/.])(?:[A-Za-z0-9_~!$()*+,;=:@%-]|\.(?![./])|/(?![/.]))*"
-_ROOTED_RE = re.compile(_ROOTED + r"\Z")
+# A rooted path that resolving and percent-encoding leave as it is: no "//" start, no
+# dot segment, no query, no character either would change.
+_ROOTED_RE = re.compile(r"/(?![/.])(?:[A-Za-z0-9_~!$()*+,;=:@%-]|\.(?![./])|/(?![/.]))*\Z")
 _ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?=/|\Z)")
-# The same attributes split in two: plain rooted paths, given their origin without
-# parsing, and the others except plain http(s) addresses, which resolving leaves as they
-# are. The sanitiser writes each attribute after one space: a pattern that starts with
-# ' href="' is searched for as a literal instead of being tried at every character
-# (which cost more than the sanitising itself).
-_ADDRESS_ATTRS = (' href="', ' src="')
-_ROOTED_ATTR_RE = {start: re.compile(f'({start})({_ROOTED})"') for start in _ADDRESS_ATTRS}
-_OTHER_ATTR_RE = {start: re.compile(f'({start})(?!https?://)([^"]*)"') for start in _ADDRESS_ATTRS}
 _BLOCK_END_RE = re.compile(
     r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|blockquote|pre|dt|dd|figcaption|table)\s*>",
     re.IGNORECASE,
@@ -96,42 +97,34 @@ def sanitize_html(text: str, base_url: str | None = None) -> str:
     when there is no web address to resolve them against)."""
     if not text:
         return ""
-    first = _FIRST.clean(text[:MAX_HTML])
     base = base_url if _absolute(base_url) else None
     origin_match = _ORIGIN_RE.match(base) if base else None
-    origin = origin_match.group(0) if origin_match else None
-    rewritten = first
-    for start in _ADDRESS_ATTRS:
-        if start not in rewritten:
-            continue
-        if origin is not None:
-            rewritten = _ROOTED_ATTR_RE[start].sub(lambda m: f'{m[1]}{origin}{m[2]}"', rewritten)
-        absolute = rewritten.count(f"{start}http://") + rewritten.count(f"{start}https://")
-        if rewritten.count(start) > absolute:
-            rewritten = _OTHER_ATTR_RE[start].sub(lambda m: _resolve(m, base, origin), rewritten)
-    if "<img" not in rewritten:
-        # The allowlist's output, at most with relative addresses made absolute http(s)
-        # ones, escaped, in place: nothing a second cleaning would change.
-        return rewritten
+    _current.base = base
+    _current.origin = origin_match.group(0) if origin_match else None
+    first = _FIRST.clean(text[:MAX_HTML])
+    if "<img" not in first:
+        return first
     # Images become links built here: the result passes the allowlist once more, so what
     # is stored is always the sanitiser's own output.
-    return _FINAL.clean(_IMG_RE.sub(_image_to_link, rewritten))
+    return _FINAL.clean(_IMG_RE.sub(_image_to_link, first))
 
 
-def _resolve(match: re.Match[str], base: str | None, origin: str | None = None) -> str:
-    """An address attribute with its relative address made absolute (or dropped when
-    there is no base). `origin` ("https://host", from the base) takes the common case,
-    a plain rooted path, without parsing: what the general path gives (property-tested)."""
-    if origin is not None and _ROOTED_RE.match(match.group(2)):
-        return f'{match.group(1)}{origin}{match.group(2)}"'
-    value = html.unescape(match.group(2)).strip()
-    if urlsplit(value).scheme:
-        return match.group(0)  # absolute: its scheme passed the allowlist
-    if base is None:
-        return ""  # a relative address with nothing to resolve it against
-    # Non-ASCII characters percent-encoded, as a browser (and ammonia) would send them.
-    joined = quote(urljoin(base, value), safe=_URL_SAFE)
-    return f'{match.group(1)}{html.escape(joined)}"'
+def _resolve(value: str, base: str | None, origin: str | None = None) -> str | None:
+    """A relative address made absolute against `base`, or None (dropped) without one.
+    `origin` ("https://host", from the base) takes the common case, a plain rooted path,
+    without parsing: what the general path gives (property-tested)."""
+    if origin is not None and _ROOTED_RE.match(value):
+        return origin + value
+    address = value.strip()
+    try:
+        if urlsplit(address).scheme:
+            return value  # one the allowlist's parser did not read: left as it was
+        if base is None:
+            return None
+        # Non-ASCII characters percent-encoded, as a browser (and ammonia) would send them.
+        return quote(urljoin(base, address), safe=_URL_SAFE)
+    except ValueError:  # "//[": no address at all
+        return None
 
 
 def _absolute(url: str | None) -> bool:
