@@ -71,6 +71,16 @@ def test_relative_links_are_made_absolute() -> None:
     assert 'href="' not in sanitize_html('<a href="/about">a</a>', None)
 
 
+def test_an_address_no_parser_reads_is_dropped_and_the_rest_kept() -> None:
+    out = sanitize_html(
+        '<p><a href="//[">a</a> <img src="//[x" alt="b"> <a href="/c">c</a></p>', BASE
+    )
+    assert out == (
+        '<p><a rel="noopener noreferrer nofollow">a</a> [image: b] '
+        '<a href="https://blog.example/c" rel="noopener noreferrer nofollow">c</a></p>'
+    )
+
+
 def test_images_become_inert_links() -> None:
     out = sanitize_html(
         '<img src="/photo.jpg" alt="La vitrine"><img src="data:image/png;base64,AAAA">'
