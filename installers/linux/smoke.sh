@@ -145,6 +145,33 @@ expect "sentiment" '"sentiment": "negative"'
 if grep -q '<script' "$WORK/out"; then fail "mentions show: a script survived sanitising"; fi
 kill "$server_pid" 2>/dev/null || true
 
+step "https: the bundled authorities (certifi's cacert.pem) load, a self-signed site is refused"
+# Without the file the refresh says "No such file or directory" instead.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
+    >/dev/null 2>&1 || fail "https: openssl could not make a certificate (apt-get install openssl)"
+tls_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 - "$tls_port" "$WORK" >/dev/null 2>&1 <<'SERVER' &
+import functools, http.server, ssl, sys
+port, work = int(sys.argv[1]), sys.argv[2]
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=work + "/site")
+httpd = http.server.HTTPServer(("127.0.0.1", port), handler)
+tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+tls.load_cert_chain(work + "/cert.pem", work + "/key.pem")
+httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+httpd.serve_forever()
+SERVER
+tls_pid=$!
+for _ in $(seq 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$tls_port") 2>/dev/null && break
+    sleep 0.1
+done
+run "feeds add https" cmdesk --home "$H" --client cafe-test feeds add "https://127.0.0.1:$tls_port/feed1.xml"
+# Only the new source is due; a failed source makes refresh exit non-zero.
+env LANGUAGE=en cmdesk --home "$H" --client cafe-test --json refresh >"$WORK/out" 2>"$WORK/err" || true
+expect "https (certifi's authorities)" "security certificate was refused"
+kill "$tls_pid" 2>/dev/null || true
+
 step "keyring inside a D-Bus session (gnome-keyring's Secret Service)"
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
     mkdir -p "$WORK/keyring-home" "$WORK/keyring-run" && chmod 700 "$WORK/keyring-run"
