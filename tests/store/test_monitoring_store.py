@@ -228,6 +228,21 @@ def test_title_match_on_the_same_site_within_days(ws: Workspace) -> None:
     assert counts.new_mentions == 2
 
 
+@pytest.mark.parametrize(
+    ("later", "merged"), [(timedelta(days=3), 1), (timedelta(days=3, seconds=1), 0)]
+)
+def test_the_same_title_is_the_same_article_for_three_days_to_the_second(
+    ws: Workspace, later: timedelta, merged: int
+) -> None:
+    a = ws.sources.add("https://a.example/feed")
+    b = ws.sources.add("https://b.example/feed")
+    refresh(ws, a.id, entry(1, url="https://news.example/x", published=NOW))
+    title = "Article numéro 1 sur la boulangerie"
+    again = entry(2, url="https://news.example/y", title=title, published=NOW + later)
+    counts = refresh(ws, b.id, again, now=NOW + timedelta(days=4))
+    assert (counts.merged, counts.new_mentions) == (merged, 1 - merged)
+
+
 def test_dates_from_the_future_or_missing_use_the_fetch_time(ws: Workspace) -> None:
     source = ws.sources.add("https://blog.example/feed")
     refresh(ws, source.id, entry(1, published=NOW + timedelta(days=400)), entry(2, published=None))

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 KEY_SHIFT = 20  # a million mentions may share one published second
 SAME_TITLE_WINDOW = timedelta(days=3)
+_WINDOW_SECONDS = SAME_TITLE_WINDOW.total_seconds()
 FUTURE_SLACK = timedelta(hours=2)  # clocks and time zones of feeds are often a little off
 SOURCE_SEPARATOR = " · "
 MAX_TITLE = 1000
@@ -364,12 +365,18 @@ class Mentions:
     ) -> int | None:
         """The new mention's id, or None when the entry joined an article already known."""
         url, key, site = entry_keys(entry.url, entry.title) if entry.keys is None else entry.keys
-        existing = self._same_article(db, url, key, site, published)
+        stamp = published.timestamp()  # key_for's, once for the three keys below
+        # Ids of the dates around this one where the same title is the same article.
+        low = int(stamp - _WINDOW_SECONDS) << KEY_SHIFT
+        high = int(stamp + _WINDOW_SECONDS) << KEY_SHIFT
+        existing = self._same_article(db, url, key, site, low, high)
         if existing is not None:
             rows.write(db)  # the article may be one of them, and _link changes it
             self._link(db, existing, source_id, source_name, guid, entry.url, seen_at)
             return None
-        base = key_for(published)
+        # (An INSERT ... SELECT ... WHERE NOT EXISTS would test it in the same statement,
+        # but SQLite copies what such a SELECT reads of its own table first: slower.)
+        base = int(stamp) << KEY_SHIFT
         # The id is the first free one of its second, found by the insert itself.
         cursor = db.execute(
             "INSERT INTO mention(id, url, title, title_key, site, author, source, "
@@ -419,12 +426,12 @@ class Mentions:
         return known
 
     def _same_article(
-        self, db: sqlite3.Connection, url: str, key: str, site: str, published: datetime
+        self, db: sqlite3.Connection, url: str, key: str, site: str, low: int, high: int
     ) -> int | None:
         """A stored mention of the same article: same normalised URL, else the same title
-        on the same site within a few days. One query (run for every new entry): the
-        "!= ''" terms let SQLite use the partial indexes, and the empty keys match none."""
-        low, high = key_for(published - SAME_TITLE_WINDOW), key_for(published + SAME_TITLE_WINDOW)
+        on the same site with an id (a date) between `low` and `high`. One query (run for
+        every new entry): the "!= ''" terms let SQLite use the partial indexes, and the
+        empty keys match none."""
         row = db.execute(
             "SELECT id FROM mention WHERE url = ? AND url != '' "
             "UNION ALL SELECT id FROM mention WHERE title_key = ? AND title_key != '' "
