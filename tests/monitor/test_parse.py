@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from cmdesk.monitor.parse import FeedError, parse_feed
 
@@ -168,3 +170,60 @@ def test_billion_laughs_and_external_entities(tmp_path: Path) -> None:
         assert "TOP-SECRET" not in entry.title + entry.text
         assert len(entry.text) < 100_000
     assert len(feed.title) < 100_000
+
+
+def _date_by_counting(value: object, latest: datetime) -> datetime | None:
+    """parse._date as first written: seconds since the epoch, counted by timegm."""
+    import calendar
+
+    if not value:
+        return None
+    try:
+        moment = datetime.fromtimestamp(calendar.timegm(value), UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return None if moment > latest else moment
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.tuples(
+        st.integers(-5, 10_050),
+        st.integers(-1, 14),
+        st.integers(-1, 33),
+        st.integers(-1, 25),
+        st.integers(-1, 61),
+        st.integers(-1, 62),
+    ).map(lambda fields: time.struct_time((*fields, 0, 1, 0)))
+)
+@example(time.struct_time((2026, 3, 9, 9, 0, 0, 0, 68, 0)))
+@example(time.struct_time((2026, 2, 30, 10, 0, 0, 0, 1, 0)))  # a 30 February
+@example(time.struct_time((2026, 3, 9, 23, 59, 60, 0, 68, 0)))  # a leap second
+@example(time.struct_time((1, 1, 1, 0, 0, 0, 0, 1, 0)))
+@example(time.struct_time((9999, 12, 31, 23, 59, 59, 0, 365, 0)))
+def test_dates_read_from_their_fields_as_counting_seconds_gives(value: time.struct_time) -> None:
+    from cmdesk.monitor.parse import _date
+
+    latest = datetime(9999, 12, 31, tzinfo=UTC)
+    for bound in (latest, NOW):
+        assert _date(value, bound) == _date_by_counting(value, bound)
+    assert _date(None, latest) is None and _date((2026, 3), latest) is None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["http://", "https://", "h.example", "/", "//", ".", "..", "/.", "a", "?", "#",
+             "?q=1", " ", "\t", "\n", "\\", "%20", "é", ":8080", "\u00a0", "\u2028"]
+        ),
+        max_size=7,
+    ).map("".join)
+)  # fmt: skip
+def test_links_left_as_they_are_only_where_urljoin_would(link: str) -> None:
+    from urllib.parse import urljoin
+
+    from cmdesk.monitor.parse import _absolute
+
+    for base in ("https://blog.example/a/b", "http://h.example:8080/", ""):
+        assert _absolute(base, link) == urljoin(base, link)

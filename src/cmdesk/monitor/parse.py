@@ -28,9 +28,8 @@ from cmdesk.monitor.sanitize import html_to_text, sanitize_html
 
 FUTURE_LIMIT = timedelta(days=2)
 MAX_TITLE = 1000
-# What urljoin rewrites in an absolute link: dot segments, empty query or fragment marks,
-# characters it strips or that make the link not quite absolute.
-_JOIN_CHANGES = re.compile(r"/\.|[?#]$|[\s\\]|^https?://[^/]*$")
+# Characters urljoin strips from a link, or that make it not quite absolute.
+_BLANK_OR_BACKSLASH = re.compile(r"[\s\\]")
 _HTML_START = (b"<!doctype html", b"<html", b"<head", b"<body")
 
 
@@ -60,18 +59,25 @@ class ParsedFeed:
     warning: str = ""
 
 
-def _date(value: Any, now: datetime) -> datetime | None:
+def _date(value: Any, latest: datetime) -> datetime | None:
+    """A feed's date (feedparser's UTC struct_time); None when missing or later than
+    `latest`: a date far in the future is a broken feed, not a scoop."""
     if not value:
         return None
     try:
-        moment = datetime.fromtimestamp(calendar.timegm(value), UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    # A date far in the future is a broken feed, not a scoop.
-    return None if moment > now + FUTURE_LIMIT else moment
+        # A valid date's fields read as they are: what timegm and fromtimestamp give
+        # (property-tested), at a fifth of their cost.
+        year, month, day, hour, minute, second = value[:6]
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except (TypeError, ValueError):  # a 30 February, a leap second...: counted through
+        try:
+            moment = datetime.fromtimestamp(calendar.timegm(value), UTC)
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return None if moment > latest else moment
 
 
-def _iso_date(value: Any, now: datetime) -> datetime | None:
+def _iso_date(value: Any, latest: datetime) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -80,7 +86,7 @@ def _iso_date(value: Any, now: datetime) -> datetime | None:
         return None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     moment = moment.astimezone(UTC)
-    return None if moment > now + FUTURE_LIMIT else moment
+    return None if moment > latest else moment
 
 
 def _plain(value: str) -> str:
@@ -102,13 +108,13 @@ def parse_feed(
 ) -> ParsedFeed:
     """Entries of a feed document; raises FeedError when it is not one. `fast=False`
     skips the fast reader of plain RSS 2.0 and Atom (to compare it with feedparser)."""
-    now = now or datetime.now(UTC)
+    latest = (now or datetime.now(UTC)) + FUTURE_LIMIT
     if not body.strip():
         raise FeedError(_("The feed is empty."))
     content_type = (headers or {}).get("content-type", "").lower()
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"{", b"[") or "json" in content_type:
-        return _parse_json(body, url, max_entries, now)
+        return _parse_json(body, url, max_entries, latest)
     result = fastparse.read(body, headers or {}) if fast else None
     if result is None:
         result = feedparser.parse(
@@ -139,7 +145,7 @@ def parse_feed(
             count=len(raw_entries), kept=max_entries
         )
         raw_entries = raw_entries[:max_entries]
-    entries = [_entry(e, base, now) for e in raw_entries]
+    entries = [_entry(e, base, latest) for e in raw_entries]
     return ParsedFeed(
         kind=kind or "unknown",
         title=_plain(str(feed.get("title") or ""))[:MAX_TITLE],
@@ -150,14 +156,22 @@ def parse_feed(
 
 
 def _absolute(base: str, link: str) -> str:
-    """urljoin(base, link), skipped for the plain absolute links of nearly every entry
-    (urljoin would only return them unchanged)."""
-    if link.startswith(("https://", "http://")) and not _JOIN_CHANGES.search(link):
+    """urljoin(base, link), skipped for the plain absolute links of nearly every entry,
+    which urljoin returns as they are: with a host, no empty query or fragment mark at
+    the end, no blank (property-tested). Plain string tests: one pattern for all of it
+    was tried at every character."""
+    host = 8 if link.startswith("https://") else 7 if link.startswith("http://") else 0
+    if (
+        host
+        and link[host : host + 1] not in "/?#"  # "" is in it too: no host at all
+        and link[-1] not in "?#"
+        and _BLANK_OR_BACKSLASH.search(link) is None
+    ):
         return link
     return urljoin(base, link)
 
 
-def _entry(e: Any, base: str, now: datetime) -> ParsedEntry:
+def _entry(e: Any, base: str, latest: datetime) -> ParsedEntry:
     link = str(e.get("link") or "")
     link = _absolute(base, link) if link else ""
     title = _plain(str(e.get("title") or ""))[:MAX_TITLE]
@@ -180,16 +194,16 @@ def _entry(e: Any, base: str, now: datetime) -> ParsedEntry:
         title=title,
         author=_plain(str(e.get("author") or ""))[:300],
         # dict.get: feedparser's own get() maps missing keys to others, with a warning.
-        published=_date(dict.get(e, "published_parsed"), now)
-        or _date(dict.get(e, "updated_parsed"), now),
-        updated=_date(dict.get(e, "updated_parsed"), now),
+        published=_date(dict.get(e, "published_parsed"), latest)
+        or _date(dict.get(e, "updated_parsed"), latest),
+        updated=_date(dict.get(e, "updated_parsed"), latest),
         html=safe,
         text=text,
         categories=categories[:50],
     )
 
 
-def _parse_json(body: bytes, url: str, max_entries: int, now: datetime) -> ParsedFeed:
+def _parse_json(body: bytes, url: str, max_entries: int, latest: datetime) -> ParsedFeed:
     """JSON Feed 1.0 and 1.1 (jsonfeed.org), which feedparser does not read."""
     try:
         doc = json.loads(body.decode("utf-8-sig"))
@@ -232,9 +246,9 @@ def _parse_json(body: bytes, url: str, max_entries: int, now: datetime) -> Parse
                 url=link,
                 title=title,
                 author=", ".join(names)[:300],
-                published=_iso_date(item.get("date_published"), now)
-                or _iso_date(item.get("date_modified"), now),
-                updated=_iso_date(item.get("date_modified"), now),
+                published=_iso_date(item.get("date_published"), latest)
+                or _iso_date(item.get("date_modified"), latest),
+                updated=_iso_date(item.get("date_modified"), latest),
                 html=safe,
                 text=text,
                 categories=tuple(str(t) for t in tags[:50]),
