@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from cmdesk.i18n import N_
 
@@ -75,9 +76,12 @@ class ImportReport:
     already_followed: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class IncomingEntry:
-    """One entry of a fetched feed, already sanitised (html) and flattened (text)."""
+class IncomingEntry(NamedTuple):
+    """One entry of a fetched feed, already sanitised (html) and flattened (text).
+
+    A named tuple rather than a frozen dataclass, as immutable: a refresh makes one per
+    entry in a worker and the app unpickles it, which costs a tuple a third as much
+    (the dataclass sets each field through object.__setattr__, then fills a dict)."""
 
     guid: str
     url: str
@@ -92,8 +96,8 @@ class IncomingEntry:
     sentiment: str = ""
     sentiment_reason: str = ""
     # Also computed in the worker when it can be (the writer computes it otherwise):
-    # what finds the same article again (normalised URL, title key, site). The writer is
-    # a refresh's bottleneck, workers not.
+    # what finds the same article again (normalised URL, title key, site), away from
+    # the one thread that writes every result.
     keys: tuple[str, str, str] | None = None
 
 
