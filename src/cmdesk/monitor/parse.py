@@ -28,7 +28,8 @@ from cmdesk.monitor.sanitize import html_to_text, sanitize_html
 
 FUTURE_LIMIT = timedelta(days=2)
 MAX_TITLE = 1000
-# Characters urljoin strips from a link, or that make it not quite absolute.
+# Blanks (urljoin removes some of them, depending on Python's version) and backslashes:
+# a link with any of them takes urljoin's path.
 _BLANK_OR_BACKSLASH = re.compile(r"[\s\\]")
 _HTML_START = (b"<!doctype html", b"<html", b"<head", b"<body")
 
@@ -157,8 +158,8 @@ def parse_feed(
 def _absolute(base: str, link: str) -> str:
     """urljoin(base, link), skipped for the plain absolute links of nearly every entry,
     which urljoin returns as they are: with a host, no empty query or fragment mark at
-    the end, no blank (property-tested). Plain string tests: one pattern for all of it
-    was tried at every character."""
+    the end, no blank or backslash (property-tested). Plain string tests: one pattern
+    for all of it was tried at every character."""
     host = 8 if link.startswith("https://") else 7 if link.startswith("http://") else 0
     if (
         host
