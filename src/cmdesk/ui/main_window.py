@@ -45,13 +45,10 @@ from cmdesk.ui.icons import app_icon, icon, swatch
 from cmdesk.ui.publishing import PublishingRunner, keyring_factory, keyring_secrets
 from cmdesk.ui.settings import Preferences
 from cmdesk.ui.tasks import TaskManager
-from cmdesk.ui.views.contacts import ContactsView
 from cmdesk.ui.views.deliveries import DeliveriesBox
 from cmdesk.ui.views.empty import EmptySectionView
-from cmdesk.ui.views.interactions import InteractionsView
 from cmdesk.ui.views.monitoring import MonitoringView
 from cmdesk.ui.views.posting_slots import add_slots_box
-from cmdesk.ui.views.posts import PostsView
 from cmdesk.ui.views.sections import SECTION_KEYS, SECTIONS
 from cmdesk.ui.views.settings_view import SettingsView, WorkspaceInfo, logo_pixmap
 from cmdesk.ui.views.teams import TeamsEditor
@@ -63,6 +60,9 @@ if TYPE_CHECKING:
     # Built on first use, imported then: the window is painted sooner.
     from cmdesk.ui.dialogs.answering import AnsweringDialog
     from cmdesk.ui.dialogs.transfer import ClientFiles
+    from cmdesk.ui.views.contacts import ContactsView
+    from cmdesk.ui.views.interactions import InteractionsView
+    from cmdesk.ui.views.posts import PostsView
     from cmdesk.ui.views.reports import ReportsView
 
 log = logging.getLogger(__name__)
@@ -246,6 +246,8 @@ class MainWindow(QMainWindow):
 
     @property
     def interactions_view(self) -> InteractionsView:
+        from cmdesk.ui.views.interactions import InteractionsView
+
         view = self.views.get("interactions")
         if isinstance(view, InteractionsView):
             return view
@@ -258,6 +260,8 @@ class MainWindow(QMainWindow):
 
     @property
     def contacts_view(self) -> ContactsView:
+        from cmdesk.ui.views.contacts import ContactsView
+
         view = self.views.get("contacts")
         if isinstance(view, ContactsView):
             return view
@@ -272,6 +276,8 @@ class MainWindow(QMainWindow):
 
     @property
     def posts_view(self) -> PostsView:
+        from cmdesk.ui.views.posts import PostsView
+
         view = self.views.get("posts")
         if isinstance(view, PostsView):
             return view
