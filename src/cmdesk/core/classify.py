@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain
 from typing import NamedTuple
 
@@ -166,10 +166,15 @@ class Estimate:
         if not scored:
             return ""
         strongest = sorted(scored, key=lambda c: -abs(c.score))[:5]
-        return ", ".join(
-            f"{'¬' if c.negated else ''}{c.text} {'+' if c.score > 0 else '−'}{abs(c.score):g}"
-            for c in strongest
-        )
+        return ", ".join(map(_cue_text, strongest))
+
+
+@lru_cache(maxsize=4096)
+def _cue_text(cue: Cue) -> str:
+    """A cue as the reason shows it ("¬bon −1.6"). The same few hundred words and
+    scores recur in every refresh: formatting a number costs more than looking it up."""
+    sign = "+" if cue.score > 0 else "−"
+    return f"{'¬' if cue.negated else ''}{cue.text} {sign}{abs(cue.score):g}"
 
 
 def detect_language(tokens: list[str]) -> str:
