@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from cmdesk.core.errors import ExitCode, NotFound, UsageError
 from cmdesk.core.monitoring import NewSource, Source
-from cmdesk.i18n import _, format_ago
+from cmdesk.i18n import _, format_ago, ngettext
 from cmdesk.store.mentions import MentionFilter
 from cmdesk.store.paths import Home
 from cmdesk.store.workspace import Workspace
@@ -139,7 +139,9 @@ def cmd_feeds_export(args: argparse.Namespace, home: Home, out: Output) -> int:
         Path(args.file).expanduser().write_bytes(data)
         out.emit(
             {"file": str(args.file), "sources": count},
-            _("{count} sources written to {path}").format(count=count, path=args.file),
+            ngettext(
+                "{count} source written to {path}", "{count} sources written to {path}", count
+            ).format(count=count, path=args.file),
         )
     else:
         sys.stdout.buffer.write(data)
@@ -248,9 +250,11 @@ def cmd_rules_add(args: argparse.Namespace, home: Home, out: Output) -> int:
             "priority": topic.priority,
             "mentions": tagged,
         },
-        _("Topic “{name}” added: {count} mentions match it already.").format(
-            name=topic.name, count=tagged
-        ),
+        ngettext(
+            "Topic “{name}” added: {count} mention matches it already.",
+            "Topic “{name}” added: {count} mentions match it already.",
+            tagged,
+        ).format(name=topic.name, count=tagged),
     )
     return 0
 
@@ -287,7 +291,9 @@ def cmd_rules_test(args: argparse.Namespace, home: Home, out: Output) -> int:
         count = ws.topics.count_matching(args.query)
     out.emit(
         {"query": args.query, "mentions": count},
-        _("{count} stored mentions match.").format(count=count),
+        ngettext("{count} stored mention matches.", "{count} stored mentions match.", count).format(
+            count=count
+        ),
     )
     return 0
 

@@ -407,7 +407,7 @@ def test_topic_dialog_builds_tests_and_saves(demo_view: MonitoringView, qtbot) -
     dialog.none_words.setText("rapide")
     dialog.write_query()
     assert dialog.query.text() == "(colis OR livraison) AND NOT rapide"
-    assert dialog.test.text().startswith("1 stored mentions")
+    assert dialog.test.text() == "1 stored mention matches this query."
     assert save.isEnabled()
     dialog.name.setText("Colis")
     dialog.priority.setCurrentIndex(2)

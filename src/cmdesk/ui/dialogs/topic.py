@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.monitoring import Topic
 from cmdesk.core.query import QuerySyntaxError, parse
-from cmdesk.i18n import N_, _
+from cmdesk.i18n import N_, _, ngettext
 from cmdesk.store.workspace import Workspace
 from cmdesk.ui.widgets.query_builder import FIELD_LABELS, QueryBuilder, build_query
 
@@ -111,7 +111,13 @@ class TopicDialog(QDialog):
             )
             save.setEnabled(False)
             return False
-        self.test.setText(_("{count} stored mentions match this query.").format(count=count))
+        self.test.setText(
+            ngettext(
+                "{count} stored mention matches this query.",
+                "{count} stored mentions match this query.",
+                count,
+            ).format(count=count)
+        )
         save.setEnabled(True)
         return True
 

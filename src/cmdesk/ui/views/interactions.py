@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.changes import Changes
 from cmdesk.core.interactions import CHANNEL_LABELS, STATUS_LABELS, TYPE_LABELS, Interaction
-from cmdesk.i18n import _
+from cmdesk.i18n import _, ngettext
 from cmdesk.store import inbox
 from cmdesk.store.interactions import OPEN_STATUSES, InteractionFilter
 from cmdesk.store.workspace import Workspace
@@ -536,9 +536,13 @@ class InteractionsView(QWidget):
         status = "in_progress" if rows and all(r.status == "closed" for r in rows) else "closed"
         self._write(_("Saving"), lambda ws: ws.interactions.set_status(ids, status))
         self.message.emit(
-            _("{count} interactions closed.").format(count=len(ids))
+            ngettext(
+                "{count} interaction closed.", "{count} interactions closed.", len(ids)
+            ).format(count=len(ids))
             if status == "closed"
-            else _("{count} interactions reopened.").format(count=len(ids))
+            else ngettext(
+                "{count} interaction reopened.", "{count} interactions reopened.", len(ids)
+            ).format(count=len(ids))
         )
 
     def add_tag(self) -> None:

@@ -512,7 +512,9 @@ class MonitoringView(QWidget):
             return
         self.list_stack.setCurrentWidget(self.table)
         more = "+" if self.model.canFetchMore(QModelIndex()) else ""
-        self.count_label.setText(_("{count} mentions").format(count=f"{rows}{more}"))
+        self.count_label.setText(
+            ngettext("{count} mention", "{count} mentions", rows).format(count=f"{rows}{more}")
+        )
         row = self.model.row_of(keep) if keep is not None else None
         self.table.selectRow(row if row is not None else 0)
 
@@ -636,7 +638,13 @@ class MonitoringView(QWidget):
         self._after_reset()
         if self.model.rowCount():
             self.table.selectRow(min(max(row, 0), self.model.rowCount() - 1))
-        self.message.emit(_("{count} mentions archived or brought back.").format(count=len(ids)))
+        self.message.emit(
+            ngettext(
+                "{count} mention archived or brought back.",
+                "{count} mentions archived or brought back.",
+                len(ids),
+            ).format(count=len(ids))
+        )
 
     def add_tag(self) -> None:
         ids = self.selected_ids()
@@ -1024,7 +1032,9 @@ class MonitoringView(QWidget):
             _("Exporting sources"),
             work,
             lambda count: self.message.emit(
-                _("{count} sources written to {path}").format(count=count, path=chosen)
+                ngettext(
+                    "{count} source written to {path}", "{count} sources written to {path}", count
+                ).format(count=count, path=chosen)
             ),
             self._failed(_("The sources could not be exported")),
             cancellable=False,
