@@ -122,9 +122,7 @@ def cmd_feeds_import(args: argparse.Namespace, home: Home, out: Output) -> int:
         report = ws.sources.add_many(feeds)
     out.emit(
         {"added": list(report.added), "already_followed": list(report.already_followed)},
-        _("{added} sources added, {known} already followed.").format(
-            added=len(report.added), known=len(report.already_followed)
-        ),
+        report.summary(),
     )
     return 0
 

@@ -144,3 +144,26 @@ def test_corpus_files_import_or_are_explained(path: Path) -> None:
         assert error.message  # a reason the user can read
         return
     assert all(f.url.startswith(("http://", "https://")) for f in feeds)
+
+
+@pytest.mark.parametrize(
+    ("language", "added", "known", "said"),
+    [
+        ("en", 1, 0, "1 source added, 0 already followed."),
+        ("en", 3, 2, "3 sources added, 2 already followed."),
+        ("fr", 1, 1, "1 source ajoutée, 1 déjà suivie."),
+        ("fr", 2, 5, "2 sources ajoutées, 5 déjà suivies."),
+    ],
+)
+def test_an_import_is_summed_up_in_the_words_of_its_numbers(
+    language: str, added: int, known: int, said: str
+) -> None:
+    from cmdesk.core.monitoring import ImportReport
+    from cmdesk.i18n import set_language
+
+    set_language(language)
+    report = ImportReport(
+        added=tuple(f"https://a.example/{n}" for n in range(added)),
+        already_followed=tuple(f"https://b.example/{n}" for n in range(known)),
+    )
+    assert report.summary() == said

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from cmdesk.i18n import N_
+from cmdesk.i18n import N_, _, ngettext
 
 DEFAULT_REFRESH_MINUTES = 30
 MIN_REFRESH_MINUTES = 5
@@ -74,6 +74,18 @@ class NewSource:
 class ImportReport:
     added: tuple[str, ...] = ()  # URLs
     already_followed: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """ "3 sources added, 1 already followed.", as the app and the CLI say it."""
+        added, known = len(self.added), len(self.already_followed)
+        return _("{added}, {known}.").format(
+            added=ngettext("{count} source added", "{count} sources added", added).format(
+                count=added
+            ),
+            known=ngettext("{count} already followed", "{count} already followed", known).format(
+                count=known
+            ),
+        )
 
 
 class IncomingEntry(NamedTuple):

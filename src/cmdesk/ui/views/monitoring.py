@@ -995,11 +995,7 @@ class MonitoringView(QWidget):
 
         def done(report: ImportReport) -> None:
             self.on_changes(Changes(sources=True))
-            self.message.emit(
-                _("{added} sources added, {known} already followed.").format(
-                    added=len(report.added), known=len(report.already_followed)
-                )
-            )
+            self.message.emit(report.summary())
 
         self.tasks.run(
             _("Importing sources"),
