@@ -76,7 +76,8 @@ class ImportReport:
     already_followed: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        """ "3 sources added, 1 already followed.", as the app and the CLI say it."""
+        """The import's result as the app and the CLI say it: "3 sources added, 1 already
+        followed."."""
         added, known = len(self.added), len(self.already_followed)
         return _("{added}, {known}.").format(
             added=ngettext("{count} source added", "{count} sources added", added).format(

@@ -49,7 +49,12 @@ KNOWN_TERMS_CACHE = 200_000
 
 def key_for(moment: datetime) -> int:
     """The smallest id of a mention published at `moment` (for id ranges of dates)."""
-    return int(moment.timestamp()) << KEY_SHIFT
+    return _key_of_stamp(moment.timestamp())
+
+
+def _key_of_stamp(stamp: float) -> int:
+    """key_for, from the moment's POSIX timestamp."""
+    return int(stamp) << KEY_SHIFT
 
 
 def published_of(mention_id: int) -> datetime:
@@ -365,10 +370,10 @@ class Mentions:
     ) -> int | None:
         """The new mention's id, or None when the entry joined an article already known."""
         url, key, site = entry_keys(entry.url, entry.title) if entry.keys is None else entry.keys
-        stamp = published.timestamp()  # key_for's, once for the three keys below
+        stamp = published.timestamp()  # once for the three keys below
         # Ids of the dates around this one where the same title is the same article.
-        low = int(stamp - _WINDOW_SECONDS) << KEY_SHIFT
-        high = int(stamp + _WINDOW_SECONDS) << KEY_SHIFT
+        low = _key_of_stamp(stamp - _WINDOW_SECONDS)
+        high = _key_of_stamp(stamp + _WINDOW_SECONDS)
         existing = self._same_article(db, url, key, site, low, high)
         if existing is not None:
             rows.write(db)  # the article may be one of them, and _link changes it
@@ -376,7 +381,7 @@ class Mentions:
             return None
         # (An INSERT ... SELECT ... WHERE NOT EXISTS would test it in the same statement,
         # but SQLite copies what such a SELECT reads of its own table first: slower.)
-        base = int(stamp) << KEY_SHIFT
+        base = _key_of_stamp(stamp)
         # The id is the first free one of its second, found by the insert itself.
         cursor = db.execute(
             "INSERT INTO mention(id, url, title, title_key, site, author, source, "

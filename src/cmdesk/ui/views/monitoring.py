@@ -299,8 +299,8 @@ class MonitoringView(QWidget):
         # A tool bar, not a row of buttons: when the pane is narrow the last ones move
         # to its » menu instead of widening the pane, which left the mention list too
         # narrow to read titles on a 1280-pixel screen.
-        self.actions_bar = QToolBar()
-        self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        actions = QToolBar()
+        actions.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for text, tip, slot in (
             (_("Open"), _("Open in the browser (O)"), self.open_in_browser),
             (_("Star"), _("Star or unstar (S)"), self.toggle_star),
@@ -309,10 +309,10 @@ class MonitoringView(QWidget):
             (_("Archive"), _("Archive or bring back (E)"), self.toggle_archive),
             (_("Handle"), _("Handle as an interaction (I)"), self.convert_to_interaction),
         ):
-            action = self.actions_bar.addAction(text)
+            action = actions.addAction(text)
             action.setToolTip(tip)
             action.triggered.connect(slot)
-        pane_layout.addWidget(self.actions_bar)
+        pane_layout.addWidget(actions)
         self.reader = Reader()
         self.reader.link_refused.connect(
             lambda url: self.message.emit(_("This link was not opened: {url}").format(url=url))
